@@ -1,0 +1,47 @@
+"""Fixtures shared by every app's tests."""
+
+from __future__ import annotations
+
+import pytest
+
+from redink.testing import factories
+
+
+@pytest.fixture
+def password() -> str:
+    return factories.PASSWORD
+
+
+@pytest.fixture
+def student(db):  # type: ignore[no-untyped-def]
+    """A free account: previews only."""
+    return factories.UserFactory(display_name="Free Student")
+
+
+@pytest.fixture
+def member(db):  # type: ignore[no-untyped-def]
+    user = factories.UserFactory(display_name="Paying Member")
+    factories.grant_membership(user)
+    return user
+
+
+@pytest.fixture
+def teacher(db):  # type: ignore[no-untyped-def]
+    return factories.UserFactory(display_name="Verified Teacher", is_verified_teacher=True)
+
+
+@pytest.fixture
+def staff(db):  # type: ignore[no-untyped-def]
+    return factories.UserFactory(display_name="Moderator", is_staff=True)
+
+
+@pytest.fixture
+def section(db):  # type: ignore[no-untyped-def]
+    level = factories.LevelFactory(name="GCSE", slug="gcse")
+    subject = factories.SubjectFactory(level=level, name="History", slug="history")
+    return factories.SectionFactory(subject=subject, name="International relations 1945-1991", slug="international-relations-1945-1991")
+
+
+@pytest.fixture
+def essay(section):  # type: ignore[no-untyped-def]
+    return factories.make_essay(section=section, title="How did relations between the superpowers change after 1945?")

@@ -1,0 +1,71 @@
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from . import services
+from .models import Essay, Level, Section, Subject
+
+
+@admin.register(Level)
+class LevelAdmin(admin.ModelAdmin):
+    list_display = ("name", "slug", "position")
+    prepopulated_fields = {"slug": ("name",)}
+    search_fields = ("name",)
+
+
+@admin.register(Subject)
+class SubjectAdmin(admin.ModelAdmin):
+    list_display = ("name", "level", "slug")
+    list_filter = ("level",)
+    prepopulated_fields = {"slug": ("name",)}
+    search_fields = ("name", "level__name")
+    list_select_related = ("level",)
+
+
+@admin.register(Section)
+class SectionAdmin(admin.ModelAdmin):
+    list_display = ("name", "subject", "slug")
+    list_filter = ("subject__level",)
+    prepopulated_fields = {"slug": ("name",)}
+    search_fields = ("name", "subject__name")
+    autocomplete_fields = ("subject",)
+    list_select_related = ("subject__level",)
+
+
+@admin.register(Essay)
+class EssayAdmin(admin.ModelAdmin):
+    list_display = ("title", "section", "author", "status", "word_count", "reading_count", "is_teacher_marked", "published_at")
+    list_filter = ("status", "is_teacher_marked", "level", "preview_style")
+    search_fields = ("title", "slug", "author__email", "author__display_name")
+    autocomplete_fields = ("author", "section")
+    list_select_related = ("section", "author")
+    readonly_fields = ("word_count", "text_version", "reading_count", "created_at", "updated_at")
+    prepopulated_fields = {"slug": ("title",)}
+    actions = ("publish", "withdraw")
+    fieldsets = (
+        (None, {"fields": ("title", "slug", "author", "section", "status", "published_at")}),
+        ("Text", {"fields": ("body", "preview_style", "word_count", "text_version")}),
+        ("Exam details", {"fields": ("exam_board", "year", "grade", "is_teacher_marked")}),
+        ("Statistics", {"fields": ("reading_count", "created_at", "updated_at")}),
+    )
+
+    def save_model(self, request: HttpRequest, obj: Essay, form, change: bool) -> None:  # type: ignore[no-untyped-def]
+        services.essay_move(essay=obj, section=obj.section)
+        if not change or "body" in form.changed_data:
+            previous = Essay.objects.filter(pk=obj.pk).values_list("body", flat=True).first() or ""
+            new_body = obj.body
+            obj.body = previous
+            services.essay_set_text(essay=obj, text=new_body)
+        super().save_model(request, obj, form, change)
+
+    @admin.action(description="Publish selected essays")
+    def publish(self, request: HttpRequest, queryset: QuerySet[Essay]) -> None:
+        for essay in queryset:
+            services.essay_publish(essay=essay)
+        self.message_user(request, f"Published {queryset.count()} essay(s).", messages.SUCCESS)
+
+    @admin.action(description="Withdraw selected essays")
+    def withdraw(self, request: HttpRequest, queryset: QuerySet[Essay]) -> None:
+        for essay in queryset:
+            services.essay_withdraw(essay=essay)
+        self.message_user(request, f"Withdrew {queryset.count()} essay(s).", messages.SUCCESS)

@@ -1,0 +1,162 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+
+# Top-level URL segments that a level's slug may not take.
+RESERVED_LEVEL_SLUGS = frozenset(
+    {"essays", "search", "accounts", "admin", "static", "media", "sitemap.xml", "robots.txt", "api", "join", "about"}
+)
+
+
+class Level(models.Model):
+    name = models.CharField(max_length=80, unique=True)
+    slug = models.SlugField(max_length=80, unique=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ("position", "name")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("catalogue:level", kwargs={"level": self.slug})
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        if self.slug in RESERVED_LEVEL_SLUGS:
+            raise ValidationError({"slug": f"“{self.slug}” is reserved for another part of the site."})
+
+
+class Subject(models.Model):
+    level = models.ForeignKey(Level, on_delete=models.PROTECT, related_name="subjects")
+    name = models.CharField(max_length=80)
+    slug = models.SlugField(max_length=80)
+
+    class Meta:
+        ordering = ("name",)
+        constraints = [models.UniqueConstraint(fields=["level", "slug"], name="subject_unique_slug_per_level")]
+
+    def __str__(self) -> str:
+        return f"{self.level.name} {self.name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("catalogue:subject", kwargs={"level": self.level.slug, "subject": self.slug})
+
+
+class Section(models.Model):
+    subject = models.ForeignKey(Subject, on_delete=models.PROTECT, related_name="sections")
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=120)
+
+    class Meta:
+        ordering = ("name",)
+        constraints = [models.UniqueConstraint(fields=["subject", "slug"], name="section_unique_slug_per_subject")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        subject = self.subject
+        return reverse(
+            "catalogue:section",
+            kwargs={"level": subject.level.slug, "subject": subject.slug, "section": self.slug},
+        )
+
+
+class EssayQuerySet(models.QuerySet["Essay"]):
+    def published(self) -> EssayQuerySet:
+        return self.filter(status=Essay.Status.PUBLISHED)
+
+    def for_listing(self) -> EssayQuerySet:
+        """What a listing shows, in one query: no essay text, taxonomy and author joined."""
+        return self.select_related("section__subject__level", "author").defer(
+            "body", "preview_lead", "preview_extracts", "author__password"
+        )
+
+    def sorted_by(self, sort: str) -> EssayQuerySet:
+        return self.order_by(*SORTS.get(sort, SORTS[DEFAULT_SORT])[1])
+
+
+class Essay(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        PUBLISHED = "published", "Published"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    class PreviewStyle(models.TextChoices):
+        SITE_DEFAULT = "", "Site default"
+        LEAD = "lead", "Lead (the opening)"
+        EXTRACTS = "extracts", "Extracts (beginning, middle and end)"
+
+    title = models.CharField(max_length=250)
+    slug = models.SlugField(max_length=120, unique=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="essays"
+    )
+    section = models.ForeignKey(Section, on_delete=models.PROTECT, related_name="essays")
+    # Denormalised from the section so listings filter and count without joins.
+    subject = models.ForeignKey(Subject, on_delete=models.PROTECT, related_name="+", editable=False)
+    level = models.ForeignKey(Level, on_delete=models.PROTECT, related_name="+", editable=False)
+
+    # The canonical text: plain-text paragraphs separated by one blank line.
+    body = models.TextField()
+    text_version = models.PositiveIntegerField(default=1, editable=False)
+    word_count = models.PositiveIntegerField(default=0, editable=False)
+    # Previews are derived from the body once per text version (see services.essay_set_text).
+    preview_lead = models.JSONField(default=dict, editable=False)
+    preview_extracts = models.JSONField(default=dict, editable=False)
+    preview_style = models.CharField(max_length=10, choices=PreviewStyle.choices, blank=True, default="")
+
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True)
+    exam_board = models.CharField(max_length=60, blank=True)
+    year = models.PositiveSmallIntegerField(null=True, blank=True)
+    grade = models.CharField(max_length=20, blank=True, help_text="The grade or mark the essay received.")
+    is_teacher_marked = models.BooleanField("marked by a teacher", default=False)
+    reading_count = models.PositiveIntegerField(default=0, editable=False)
+
+    published_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = EssayQuerySet.as_manager()
+
+    class Meta:
+        ordering = ("-published_at", "-id")
+        indexes = [
+            models.Index(fields=["status", "section", "-published_at"], name="essay_section_newest"),
+            models.Index(fields=["status", "subject", "-published_at"], name="essay_subject_newest"),
+            models.Index(fields=["status", "level", "-published_at"], name="essay_level_newest"),
+            models.Index(fields=["status", "-reading_count"], name="essay_most_read"),
+            models.Index(fields=["status", "-published_at"], name="essay_newest"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("catalogue:essay", kwargs={"slug": self.slug})
+
+    @property
+    def paragraphs(self) -> list[str]:
+        return [p for p in self.body.split("\n\n") if p.strip()]
+
+    @property
+    def author_name(self) -> str:
+        return self.author.public_name if self.author else "Anonymous"
+
+    @property
+    def effective_preview_style(self) -> str:
+        return self.preview_style or settings.REDINK_PREVIEW_STYLE
+
+
+DEFAULT_SORT = "newest"
+SORTS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "newest": ("Newest", ("-published_at", "-id")),
+    "most-read": ("Most read", ("-reading_count", "-published_at", "-id")),
+    "teacher-marked": ("Teacher-marked first", ("-is_teacher_marked", "-published_at", "-id")),
+}

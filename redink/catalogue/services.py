@@ -1,0 +1,120 @@
+"""Writes to the catalogue. Everything derived from an essay's text is recomputed here."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.text import slugify
+
+from redink.previews import EXTRACTS, LEAD, build_preview, normalise_paragraph, word_count
+
+from .models import Essay, Level, Section, Subject
+
+
+def paragraphs_from_text(text: str) -> list[str]:
+    """Canonical paragraphs: blank-line separated, whitespace normalised, empties dropped."""
+    blocks = text.replace("\r\n", "\n").replace("\r", "\n").split("\n\n")
+    return [p for p in (normalise_paragraph(b) for b in blocks) if p]
+
+
+def essay_set_text(*, essay: Essay, text: str) -> Essay:
+    """Replace an essay's text (unsaved) and recompute what derives from it."""
+    paragraphs = paragraphs_from_text(text)
+    if not paragraphs:
+        raise ValueError("An essay needs at least one paragraph of text.")
+    body = "\n\n".join(paragraphs)
+    if body != essay.body:
+        essay.text_version = (essay.text_version or 0) + 1 if essay.body else 1
+    essay.body = body
+    essay.word_count = sum(word_count(p) for p in paragraphs)
+    ratio, max_words = settings.REDINK_PREVIEW_RATIO, settings.REDINK_PREVIEW_MAX_WORDS
+    essay.preview_lead = build_preview(paragraphs, style=LEAD, ratio=ratio, max_words=max_words).to_json()
+    essay.preview_extracts = build_preview(paragraphs, style=EXTRACTS, ratio=ratio, max_words=max_words).to_json()
+    return essay
+
+
+def unique_essay_slug(title: str, *, exclude_pk: int | None = None) -> str:
+    base = slugify(title)[:100].strip("-") or "essay"
+    slug, n = base, 2
+    existing = Essay.objects.exclude(pk=exclude_pk) if exclude_pk else Essay.objects.all()
+    while existing.filter(slug=slug).exists():
+        slug = f"{base}-{n}"
+        n += 1
+    return slug
+
+
+def essay_create(
+    *,
+    title: str,
+    text: str,
+    section: Section,
+    author: Any = None,
+    slug: str = "",
+    status: str = Essay.Status.PENDING,
+    published_at: Any = None,
+    **metadata: Any,
+) -> Essay:
+    essay = Essay(
+        title=title.strip(),
+        slug=slug or unique_essay_slug(title),
+        section=section,
+        subject_id=section.subject_id,
+        level_id=section.subject.level_id,
+        author=author,
+        status=status,
+        published_at=published_at or (timezone.now() if status == Essay.Status.PUBLISHED else None),
+        **metadata,
+    )
+    essay_set_text(essay=essay, text=text)
+    essay.full_clean(exclude=["subject", "level"])
+    essay.save()
+    return essay
+
+
+def essay_move(*, essay: Essay, section: Section) -> Essay:
+    essay.section = section
+    essay.subject_id = section.subject_id
+    essay.level_id = section.subject.level_id
+    return essay
+
+
+def essay_publish(*, essay: Essay) -> Essay:
+    essay.status = Essay.Status.PUBLISHED
+    essay.published_at = essay.published_at or timezone.now()
+    essay.save(update_fields=["status", "published_at", "updated_at"])
+    return essay
+
+
+def essay_withdraw(*, essay: Essay) -> Essay:
+    essay.status = Essay.Status.WITHDRAWN
+    essay.save(update_fields=["status", "updated_at"])
+    return essay
+
+
+def essay_record_reading(*, essay_id: int) -> None:
+    Essay.objects.filter(pk=essay_id, status=Essay.Status.PUBLISHED).update(reading_count=F("reading_count") + 1)
+
+
+@transaction.atomic
+def taxonomy_get_or_create(*, level: str, subject: str, section: str) -> Section:
+    """The section named by three names (or slugs), creating what is missing."""
+    level_obj = Level.objects.filter(slug=slugify(level)).first() or Level.objects.filter(name__iexact=level).first()
+    if level_obj is None:
+        level_obj = Level.objects.create(name=level, slug=slugify(level), position=Level.objects.count())
+    subject_obj = (
+        Subject.objects.filter(level=level_obj, slug=slugify(subject)).first()
+        or Subject.objects.filter(level=level_obj, name__iexact=subject).first()
+    )
+    if subject_obj is None:
+        subject_obj = Subject.objects.create(level=level_obj, name=subject, slug=slugify(subject))
+    section_obj = (
+        Section.objects.filter(subject=subject_obj, slug=slugify(section)).first()
+        or Section.objects.filter(subject=subject_obj, name__iexact=section).first()
+    )
+    if section_obj is None:
+        section_obj = Section.objects.create(subject=subject_obj, name=section, slug=slugify(section))
+    return section_obj

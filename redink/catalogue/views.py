@@ -1,0 +1,132 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_safe, require_POST
+
+from redink.access.visibility import essay_text_for
+
+from . import selectors
+from .models import Essay, Level, Section, Subject
+from .seo import essay_json_ld, meta_description
+
+
+@require_safe
+def home(request: HttpRequest) -> HttpResponse:
+    levels = list(selectors.levels_with_counts())
+    return render(
+        request,
+        "catalogue/home.html",
+        {
+            "levels": levels,
+            "recent": selectors.recent_essays(),
+            "popular": selectors.popular_essays(),
+            "over_count": selectors.over_count_phrase(sum(level.essay_count for level in levels)),
+        },
+    )
+
+
+def _listing(request: HttpRequest, *, scope: dict, template: str, context: dict) -> HttpResponse:
+    listing = selectors.essay_listing(
+        scope=scope,
+        sort=request.GET.get("sort"),
+        page=request.GET.get("page"),
+        per_page=settings.REDINK_PAGE_SIZE,
+    )
+    return render(request, template, {**context, "listing": listing, "page_obj": listing.page})
+
+
+@require_safe
+def level_page(request: HttpRequest, level: str) -> HttpResponse:
+    level_obj = get_object_or_404(Level, slug=level)
+    children = list(selectors.subjects_with_counts(level=level_obj))
+    return _listing(
+        request,
+        scope={"level": level_obj},
+        template="catalogue/listing.html",
+        context={"level": level_obj, "heading": level_obj.name, "children": children,
+                 "total": sum(c.essay_count for c in children), "crumbs": []},
+    )
+
+
+@require_safe
+def subject_page(request: HttpRequest, level: str, subject: str) -> HttpResponse:
+    subject_obj = get_object_or_404(Subject.objects.select_related("level"), level__slug=level, slug=subject)
+    children = list(selectors.sections_with_counts(subject=subject_obj))
+    return _listing(
+        request,
+        scope={"subject": subject_obj},
+        template="catalogue/listing.html",
+        context={"level": subject_obj.level, "subject": subject_obj, "heading": f"{subject_obj.level.name} {subject_obj.name}",
+                 "children": children, "total": sum(c.essay_count for c in children),
+                 "crumbs": [subject_obj.level]},
+    )
+
+
+@require_safe
+def section_page(request: HttpRequest, level: str, subject: str, section: str) -> HttpResponse:
+    section_obj = get_object_or_404(
+        Section.objects.select_related("subject__level"),
+        subject__level__slug=level,
+        subject__slug=subject,
+        slug=section,
+    )
+    response = _listing(
+        request,
+        scope={"section": section_obj},
+        template="catalogue/listing.html",
+        context={"level": section_obj.subject.level, "subject": section_obj.subject, "section": section_obj,
+                 "heading": section_obj.name, "children": [], "total": None,
+                 "crumbs": [section_obj.subject.level, section_obj.subject]},
+    )
+    return response
+
+
+@require_safe
+def essay_page(request: HttpRequest, slug: str) -> HttpResponse:
+    essay = selectors.essay_for_page(slug=slug)
+    if essay is None:
+        raise Http404("No essay has that address.")
+    if essay.status == Essay.Status.WITHDRAWN:
+        return render(request, "catalogue/withdrawn.html", {"essay": essay}, status=410)
+    visible = essay_text_for(essay=essay, viewer=request.user)
+    description = meta_description(essay)
+    return render(
+        request,
+        "catalogue/essay.html",
+        {
+            "essay": essay,
+            "visible": visible,
+            "meta_description": description,
+            "json_ld": essay_json_ld(essay, description=description),
+            "canonical_url": settings.SITE_URL + essay.get_absolute_url(),
+        },
+    )
+
+
+@csrf_exempt
+@require_POST
+@never_cache
+def essay_read_beacon(request: HttpRequest, slug: str) -> HttpResponse:
+    """Counts a reading. Uncached, so counts keep going when pages come from a shared cache."""
+    essay_id = Essay.objects.published().filter(slug=slug).values_list("pk", flat=True).first()
+    if essay_id is None:
+        raise Http404("No essay has that address.")
+    visitor = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")[0].strip() or request.META.get("REMOTE_ADDR", "")
+    key = f"read:{essay_id}:{visitor}"
+    if cache.add(key, 1, timeout=settings.REDINK_READ_DEDUP_SECONDS):
+        from .services import essay_record_reading
+
+        essay_record_reading(essay_id=essay_id)
+    return HttpResponse(status=204)
+
+
+@require_safe
+def title_search(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "")[:200].strip()
+    results = list(selectors.title_search(query=query)) if query else []
+    return render(request, "catalogue/search.html", {"query": query, "results": results})

@@ -1,0 +1,54 @@
+"""Cache headers: anonymous pages are shareable, everything else is private.
+
+An anonymous GET that sets no cookie gets `Cache-Control: public, s-maxage=…` and no
+`Vary: Cookie`, so nginx or a CDN can serve it to every visitor (the documented nginx
+front bypasses its cache for requests that carry a session cookie). A response for a
+logged-in user, or one that sets a cookie, is `private`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.utils.cache import patch_cache_control
+
+CACHEABLE_STATUSES = frozenset({200, 301, 404, 410})
+
+
+class SharedCacheMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if response.has_header("Cache-Control"):
+            return response
+        if self._shareable(request, response):
+            _drop_vary_cookie(response)
+            patch_cache_control(response, public=True, max_age=60, s_maxage=settings.REDINK_SHARED_CACHE_SECONDS)
+        else:
+            patch_cache_control(response, private=True, no_cache=True)
+        return response
+
+    @staticmethod
+    def _shareable(request: HttpRequest, response: HttpResponse) -> bool:
+        if request.method not in ("GET", "HEAD") or response.status_code not in CACHEABLE_STATUSES:
+            return False
+        if response.cookies:
+            return False
+        if settings.SESSION_COOKIE_NAME in request.COOKIES:
+            return False
+        user = getattr(request, "user", None)
+        return not (user is not None and user.is_authenticated)
+
+
+def _drop_vary_cookie(response: HttpResponse) -> None:
+    if not response.has_header("Vary"):
+        return
+    kept = [v.strip() for v in response["Vary"].split(",") if v.strip().lower() != "cookie"]
+    if kept:
+        response["Vary"] = ", ".join(kept)
+    else:
+        del response["Vary"]

@@ -1,0 +1,153 @@
+"""The demo library: original sample essays shipped with Redink, and the demo accounts."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from redink.access.models import Entitlement
+from redink.catalogue.models import Essay, Level
+from redink.catalogue.services import essay_create, essay_set_text, taxonomy_get_or_create
+
+ESSAY_DIR = Path(__file__).resolve().parent / "essays"
+LEVEL_ORDER = ["GCSE", "AS and A Level", "International Baccalaureate", "University Degree"]
+DEMO_PASSWORD = "redink-demo"  # noqa: S105 - only ever set in demo mode (DEBUG on)
+
+
+class DemoFileError(ValueError):
+    pass
+
+
+@dataclass
+class DemoEssay:
+    slug: str
+    headers: dict[str, str]
+    text: str
+    extra: dict[str, object] = field(default_factory=dict)
+
+
+def parse_demo_file(path: Path) -> DemoEssay:
+    raw = path.read_text(encoding="utf-8")
+    head, sep, body = raw.partition("\n---\n")
+    if not sep:
+        raise DemoFileError(f"{path.name}: no '---' line between header and text")
+    headers: dict[str, str] = {}
+    for line in head.splitlines():
+        if line.strip():
+            key, _, value = line.partition(":")
+            headers[key.strip().lower()] = value.strip()
+    missing = {"title", "level", "subject", "section", "author", "published"} - headers.keys()
+    if missing:
+        raise DemoFileError(f"{path.name}: missing {', '.join(sorted(missing))}")
+    return DemoEssay(slug=path.stem, headers=headers, text=body.strip())
+
+
+def demo_essays() -> list[DemoEssay]:
+    return [parse_demo_file(p) for p in sorted(ESSAY_DIR.glob("*.txt"))]
+
+
+def _demo_author(name: str):  # type: ignore[no-untyped-def]
+    User = get_user_model()
+    email = f"{slugify(name) or 'author'}@authors.redink.invalid"
+    user, created = User.objects.get_or_create(email=email, defaults={"display_name": name})
+    if created:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    return user
+
+
+@transaction.atomic
+def load_demo_library() -> tuple[int, int]:
+    """Create or update every demo essay. Returns (created, updated); idempotent."""
+    created = updated = 0
+    for position, name in enumerate(LEVEL_ORDER):
+        Level.objects.update_or_create(slug=slugify(name), defaults={"name": name, "position": position})
+    for item in demo_essays():
+        h = item.headers
+        section = taxonomy_get_or_create(level=h["level"], subject=h["subject"], section=h["section"])
+        published = timezone.make_aware(dt.datetime.combine(dt.date.fromisoformat(h["published"]), dt.time(9, 0)))
+        metadata = {
+            "exam_board": h.get("exam_board", ""),
+            "year": int(h["year"]) if h.get("year") else None,
+            "grade": h.get("grade", ""),
+            "is_teacher_marked": h.get("teacher_marked", "no").lower() in {"yes", "true", "1"},
+            "preview_style": h.get("preview_style", ""),
+        }
+        essay = Essay.objects.filter(slug=item.slug).first()
+        if essay is None:
+            essay_create(
+                title=h["title"], text=item.text, section=section, author=_demo_author(h["author"]),
+                slug=item.slug, status=Essay.Status.PUBLISHED, published_at=published, **metadata,
+            )
+            created += 1
+        else:
+            essay_set_text(essay=essay, text=item.text)
+            for key, value in metadata.items():
+                setattr(essay, key, value)
+            essay.title = h["title"]
+            essay.save()
+            updated += 1
+    return created, updated
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    role: str
+    email: str
+    display_name: str
+
+
+DEMO_ACCOUNTS = (
+    DemoAccount("member", "member@demo.redink.invalid", "Demo Member"),
+    DemoAccount("student", "student@demo.redink.invalid", "Demo Student"),
+    DemoAccount("teacher", "teacher@demo.redink.invalid", "Ms Demo Teacher"),
+    DemoAccount("moderator", "moderator@demo.redink.invalid", "Demo Moderator"),
+)
+
+
+class NotInDemoMode(RuntimeError):
+    pass
+
+
+@transaction.atomic
+def create_demo_accounts() -> list[DemoAccount]:
+    """Demo accounts with the documented demo password. Refuses unless DEBUG is on."""
+    if not settings.DEBUG:
+        raise NotInDemoMode("Demo accounts and demo passwords exist only in demo mode (DEBUG=1).")
+    from allauth.account.models import EmailAddress
+    from django.contrib.auth.models import Group, Permission
+
+    User = get_user_model()
+    for account in DEMO_ACCOUNTS:
+        user, _ = User.objects.get_or_create(email=account.email, defaults={"display_name": account.display_name})
+        user.display_name = account.display_name
+        user.set_password(DEMO_PASSWORD)
+        user.is_verified_teacher = account.role == "teacher"
+        user.is_staff = account.role == "moderator"
+        user.save()
+        EmailAddress.objects.update_or_create(
+            user=user, email=account.email, defaults={"verified": True, "primary": True}
+        )
+        if account.role == "moderator":
+            group, _ = Group.objects.get_or_create(name="Moderators")
+            group.permissions.set(
+                Permission.objects.filter(content_type__app_label__in=["catalogue", "access"])
+                | Permission.objects.filter(content_type__app_label="accounts", codename__in=["view_user", "change_user"])
+            )
+            user.groups.add(group)
+        if account.role == "member":
+            now = timezone.now()
+            Entitlement.objects.filter(user=user, source=Entitlement.Source.GRANT, reference="demo").delete()
+            Entitlement.objects.create(
+                user=user, source=Entitlement.Source.GRANT, starts_at=now, ends_at=now + timedelta(days=365),
+                reference="demo",
+            )
+    return list(DEMO_ACCOUNTS)
