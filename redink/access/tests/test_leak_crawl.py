@@ -1,0 +1,259 @@
+"""The paywall leak crawl.
+
+Essays whose every sentence carries a unique marker word are published; then, as an
+anonymous visitor and as a free student, every URL pattern Django knows is requested
+(path arguments filled from the test data) together with every link found on the pages,
+and no marker of a hidden sentence may appear in any response body or header. A new URL
+pattern whose arguments this test cannot fill makes it fail, so new routes are covered
+without anyone editing it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import deque
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from urllib.parse import unquote, urljoin, urlsplit
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, resolve
+from django.urls.exceptions import Resolver404
+
+from redink.access.visibility import essay_text_for
+from redink.catalogue.models import Essay
+from redink.catalogue.services import essay_publish, essay_withdraw
+from redink.testing.factories import SectionFactory, SubjectFactory, make_essay
+
+# Every sentence carries two markers, so a search for one of them that echoes the query
+# still reveals a leak through the other.
+MARKER = re.compile(r"mk\d{2}w\d{3}[xy]")
+MAX_PAGES = 1500
+
+
+def marker(essay_no: int, sentence_no: int) -> str:
+    return f"mk{essay_no:02d}w{sentence_no:03d}x"
+
+
+def marked_text(essay_no: int, *, paragraphs: int, sentences: int, long_first: bool = False) -> str:
+    """Paragraphs of sentences, each sentence carrying its own marker word."""
+    out, k = [], 0
+    for p in range(paragraphs):
+        parts = []
+        for s in range(sentences):
+            k += 1
+            if long_first and p == 0 and s == 0:
+                filler = " ".join(["the long opening clause goes on"] * 40)
+                parts.append(f"This opening sentence is very long, {filler}, and ends with {marker(essay_no, k)}.")
+            else:
+                twin = marker(essay_no, k)[:-1] + "y"
+                parts.append(f"Sentence {k} of paragraph {p + 1} discusses {marker(essay_no, k)} and {twin} in detail.")
+        out.append(" ".join(parts))
+    return "\n\n".join(out)
+
+
+@dataclass
+class LeakWorld:
+    essays: list[Essay]
+    hidden: set[str] = field(default_factory=set)
+    shown: dict[str, tuple[set[str], str]] = field(default_factory=dict)  # path -> (markers shown, opening)
+    bindings: list[dict[str, str]] = field(default_factory=list)
+
+
+@pytest.fixture
+def leak_world(db, student) -> LeakWorld:  # type: ignore[no-untyped-def]
+    history = SubjectFactory(name="History", slug="history")
+    cold_war = SectionFactory(subject=history, name="Cold War", slug="cold-war")
+    tudors = SectionFactory(subject=history, name="Tudors", slug="tudors")
+    specs = [
+        dict(section=cold_war, text=marked_text(1, paragraphs=6, sentences=6)),
+        dict(section=cold_war, text=marked_text(2, paragraphs=8, sentences=5), preview_style="extracts"),
+        dict(section=tudors, text=marked_text(3, paragraphs=3, sentences=4, long_first=True)),
+        dict(section=tudors, text=marked_text(4, paragraphs=40, sentences=12)),  # over the 800-word cap
+        dict(section=tudors, text=marked_text(5, paragraphs=1, sentences=1)),  # one sentence
+        dict(section=cold_war, text=marked_text(6, paragraphs=4, sentences=4), is_teacher_marked=True),
+    ]
+    essays = [
+        make_essay(title=f"Question {n} about the causes of change", status=Essay.Status.PUBLISHED, **spec)
+        for n, spec in enumerate(specs, start=1)
+    ]
+    # Essays nobody may read a word of: one awaiting review, one withdrawn.
+    pending = make_essay(
+        title="An essay awaiting review", section=cold_war, text=marked_text(7, paragraphs=3, sentences=3),
+        status=Essay.Status.PENDING,
+    )
+    withdrawn = make_essay(title="A withdrawn essay", section=tudors, text=marked_text(8, paragraphs=3, sentences=3))
+    essay_withdraw(essay=withdrawn)
+
+    world = LeakWorld(essays=essays)
+    for essay in essays:
+        every = set(MARKER.findall(essay.body))
+        preview = essay_text_for(essay=essay, viewer=None).text
+        assert preview.split(), f"{essay.slug}: the preview is empty"
+        visible = set(MARKER.findall(preview))
+        world.shown[essay.get_absolute_url()] = (visible, preview[:60])
+        world.hidden |= every - visible
+    world.hidden |= set(MARKER.findall(pending.body)) | set(MARKER.findall(withdrawn.body))
+    assert len(world.hidden) > 400
+
+    essay_ct = ContentType.objects.get_for_model(Essay)
+    for essay in [*essays, pending, withdrawn]:
+        world.bindings.append(
+            {
+                "slug": essay.slug,
+                "level": essay.level.slug,
+                "subject": essay.subject.slug,
+                "section": essay.section.slug,
+                "object_id": str(essay.pk),
+                "content_type_id": str(essay_ct.pk),
+                "app_label": "catalogue",
+                "id": str(student.pk),
+                "key": "not-a-real-key",
+                "uidb36": "1z",
+                "url": "no-such-admin-page/",
+            }
+        )
+    # Addresses that do not exist must give friendly pages that leak nothing either.
+    world.bindings.append({k: f"missing-{k}" for k in world.bindings[0]})
+    return world
+
+
+def _walk(patterns, prefix: str = ""):  # type: ignore[no-untyped-def]
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            yield from _walk(pattern.url_patterns, prefix + _regex_of(pattern))
+        elif isinstance(pattern, URLPattern):
+            yield prefix + _regex_of(pattern), pattern
+
+
+def _regex_of(pattern) -> str:  # type: ignore[no-untyped-def]
+    return pattern.pattern.regex.pattern.lstrip("^").rstrip("$").replace("\\Z", "")
+
+
+_GROUP = re.compile(r"\(\?P<(\w+)>(?:[^()]|\([^()]*\))*\)")
+
+
+def urls_for_every_pattern(bindings: list[dict[str, str]]) -> set[str]:
+    urls: set[str] = set()
+    for regex, pattern in _walk(get_resolver().url_patterns):
+        names = _GROUP.findall(regex)
+        unknown = [n for n in names if n not in bindings[0]]
+        assert not unknown, (
+            f"The leak crawl cannot fill {unknown} in the URL pattern {regex!r} ({pattern.name}); "
+            "add values for them to the leak_world bindings."
+        )
+        for binding in bindings:
+            path = _GROUP.sub(lambda m, b=binding: b[m.group(1)], regex)  # type: ignore[misc]
+            path = path.replace("\\", "")
+            urls.add("/" + path)
+    return urls
+
+
+class _Links(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.links: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for name, value in attrs:
+            if name in {"href", "src", "action"} and value:
+                self.links.append(value)
+
+
+def crawl(client: Client, start: set[str]) -> dict[str, tuple[int, str]]:
+    """GET every start URL and every same-site link found, breadth first."""
+    seen: dict[str, tuple[int, str]] = {}
+    queue = deque(sorted(start))
+    while queue and len(seen) < MAX_PAGES:
+        url = queue.popleft()
+        if url in seen:
+            continue
+        response = client.get(url)
+        raw = b"".join(response.streaming_content) if response.streaming else response.content
+        body = raw.decode("utf-8", errors="replace")
+        headers = "\n".join(f"{k}: {v}" for k, v in response.headers.items())
+        seen[url] = (response.status_code, headers + "\n" + body)
+        targets = []
+        if response.has_header("Location"):
+            targets.append(response["Location"])
+        if "html" in response.get("Content-Type", "") or "xml" in response.get("Content-Type", ""):
+            parser = _Links()
+            parser.feed(body)
+            targets += parser.links
+            targets += re.findall(r"<loc>([^<]+)</loc>", body)
+        for target in targets:
+            absolute = urljoin(url, target)
+            parts = urlsplit(absolute)
+            if parts.netloc not in ("", "testserver", "127.0.0.1:8000") or parts.scheme not in ("", "http", "https"):
+                continue
+            local = parts.path + (f"?{parts.query}" if parts.query else "")
+            if local not in seen:
+                queue.append(local)
+    return seen
+
+
+def assert_no_leak(world: LeakWorld, responses: dict[str, tuple[int, str]], who: str) -> None:
+    leaks = {
+        # A page may repeat what the requester typed into it (a search box); nothing more.
+        url: sorted((set(MARKER.findall(text)) & world.hidden) - set(MARKER.findall(unquote(url))))[:5]
+        for url, (_, text) in responses.items()
+    }
+    leaks = {url: found for url, found in leaks.items() if found}
+    assert not leaks, f"hidden text reached {who} at: {leaks}"
+    for path, (visible, opening) in world.shown.items():
+        status, text = responses[path]
+        assert status == 200, f"{path} answered {status}"
+        assert opening in text, f"{path} does not show the opening of its preview to {who}"
+        assert visible <= set(MARKER.findall(text)), f"{path} does not show its whole preview to {who}"
+    assert all(status < 500 for status, _ in responses.values()), {u: s for u, (s, _) in responses.items() if s >= 500}
+
+
+def extra_urls(world: LeakWorld) -> set[str]:
+    """Channels that take input: searches for hidden words must not echo hidden text."""
+    some_hidden = sorted(m for m in world.hidden if m.endswith("x"))[::40]
+    return {f"/search/?q={word}" for word in some_hidden} | {"/sitemap.xml", "/robots.txt"}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("who", ["anonymous visitor", "free student"])
+def test_no_hidden_word_reaches_a_visitor_or_free_student(leak_world, student, client, who):
+    if who == "free student":
+        client.force_login(student)
+    start = urls_for_every_pattern(leak_world.bindings) | extra_urls(leak_world)
+    responses = crawl(client, start)
+    assert len(responses) >= len(start)
+    print(f"leak crawl as {who}: {len(start)} start URLs from every pattern, {len(responses)} responses checked")
+    assert_no_leak(leak_world, responses, who)
+    # The crawl reached every published essay through links, not only through the patterns.
+    for essay in leak_world.essays:
+        assert essay.get_absolute_url() in responses
+
+
+@pytest.mark.django_db
+def test_the_crawl_would_catch_a_leak(leak_world, member, client):
+    """A member legitimately sees hidden words: the same check must then report them."""
+    client.force_login(member)
+    essay = leak_world.essays[0]
+    responses = crawl(client, {essay.get_absolute_url()})
+    with pytest.raises(AssertionError, match="hidden text reached"):
+        assert_no_leak(leak_world, responses, "a member")
+
+
+@pytest.mark.django_db
+def test_every_filled_pattern_resolves(leak_world):
+    for url in urls_for_every_pattern(leak_world.bindings):
+        try:
+            resolve(urlsplit(url).path)
+        except Resolver404:  # pragma: no cover - the message names the culprit
+            pytest.fail(f"{url} was built from a URL pattern but does not resolve")
+
+
+@pytest.mark.django_db
+def test_republished_essay_is_covered(leak_world, client):
+    essay = leak_world.essays[0]
+    essay_withdraw(essay=essay)
+    essay_publish(essay=essay)
+    responses = crawl(client, {essay.get_absolute_url()})
+    assert_no_leak(leak_world, responses, "visitor")
