@@ -55,3 +55,14 @@ def section(db):  # type: ignore[no-untyped-def]
 @pytest.fixture
 def essay(section):  # type: ignore[no-untyped-def]
     return factories.make_essay(section=section, title="How did relations between the superpowers change after 1945?")
+
+
+@pytest.fixture(autouse=True)
+def _fast_hashing_and_clean_cache(settings):  # type: ignore[no-untyped-def]
+    """Cheap password hashing in tests, and no cache entries carried from one test to the next."""
+    from django.core.cache import cache
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    cache.clear()
+    yield
+    cache.clear()

@@ -74,7 +74,7 @@ class EssayQuerySet(models.QuerySet["Essay"]):
 
     def for_listing(self) -> EssayQuerySet:
         """What a listing shows, in one query: no essay text, taxonomy and author joined."""
-        return self.select_related("section__subject__level", "author").defer(
+        return self.select_related("section", "subject", "level", "author").defer(
             "body", "preview_lead", "preview_extracts", "author__password"
         )
 

@@ -22,13 +22,13 @@ def levels_with_counts() -> QuerySet[Level]:
 
 
 def subjects_with_counts(*, level: Level) -> QuerySet[Subject]:
-    return Subject.objects.filter(level=level).annotate(
+    return Subject.objects.filter(level=level).select_related("level").annotate(
         essay_count=Count("sections__essays", filter=Q(sections__essays__status=_PUBLISHED))
     )
 
 
 def sections_with_counts(*, subject: Subject) -> QuerySet[Section]:
-    return Section.objects.filter(subject=subject).annotate(
+    return Section.objects.filter(subject=subject).select_related("subject__level").annotate(
         essay_count=Count("essays", filter=Q(essays__status=_PUBLISHED))
     )
 
