@@ -49,7 +49,9 @@ def staff(db):  # type: ignore[no-untyped-def]
 def section(db):  # type: ignore[no-untyped-def]
     level = factories.LevelFactory(name="GCSE", slug="gcse")
     subject = factories.SubjectFactory(level=level, name="History", slug="history")
-    return factories.SectionFactory(subject=subject, name="International relations 1945-1991", slug="international-relations-1945-1991")
+    return factories.SectionFactory(
+        subject=subject, name="International relations 1945-1991", slug="international-relations-1945-1991"
+    )
 
 
 @pytest.fixture

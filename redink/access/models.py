@@ -39,7 +39,9 @@ class Entitlement(models.Model):
     class Meta:
         ordering = ("-ends_at",)
         indexes = [models.Index(fields=["user", "ends_at"], name="entitlement_user_end")]
-        constraints = [models.CheckConstraint(condition=Q(ends_at__gt=models.F("starts_at")), name="entitlement_ends_after_start")]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_at__gt=models.F("starts_at")), name="entitlement_ends_after_start")
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_source_display()} for {self.user}: {self.starts_at:%Y-%m-%d} to {self.ends_at:%Y-%m-%d}"

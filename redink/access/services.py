@@ -8,7 +8,9 @@ from django.utils import timezone
 from .models import Entitlement
 
 
-def entitlement_grant(*, user: Any, days: int, source: str = Entitlement.Source.GRANT, reference: str = "") -> Entitlement:
+def entitlement_grant(
+    *, user: Any, days: int, source: str = Entitlement.Source.GRANT, reference: str = ""
+) -> Entitlement:
     """Give `user` full access for `days` days from now (or from the end of what they hold)."""
     if days <= 0:
         raise ValueError("days must be positive")

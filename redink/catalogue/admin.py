@@ -34,7 +34,16 @@ class SectionAdmin(admin.ModelAdmin):
 
 @admin.register(Essay)
 class EssayAdmin(admin.ModelAdmin):
-    list_display = ("title", "section", "author", "status", "word_count", "reading_count", "is_teacher_marked", "published_at")
+    list_display = (
+        "title",
+        "section",
+        "author",
+        "status",
+        "word_count",
+        "reading_count",
+        "is_teacher_marked",
+        "published_at",
+    )
     list_filter = ("status", "is_teacher_marked", "level", "preview_style")
     search_fields = ("title", "slug", "author__email", "author__display_name")
     autocomplete_fields = ("author", "section")

@@ -15,21 +15,23 @@ _PUBLISHED = Essay.Status.PUBLISHED
 
 def levels_with_counts() -> QuerySet[Level]:
     return Level.objects.annotate(
-        essay_count=Count(
-            "subjects__sections__essays", filter=Q(subjects__sections__essays__status=_PUBLISHED)
-        )
+        essay_count=Count("subjects__sections__essays", filter=Q(subjects__sections__essays__status=_PUBLISHED))
     ).order_by("position", "name")
 
 
 def subjects_with_counts(*, level: Level) -> QuerySet[Subject]:
-    return Subject.objects.filter(level=level).select_related("level").annotate(
-        essay_count=Count("sections__essays", filter=Q(sections__essays__status=_PUBLISHED))
+    return (
+        Subject.objects.filter(level=level)
+        .select_related("level")
+        .annotate(essay_count=Count("sections__essays", filter=Q(sections__essays__status=_PUBLISHED)))
     )
 
 
 def sections_with_counts(*, subject: Subject) -> QuerySet[Section]:
-    return Section.objects.filter(subject=subject).select_related("subject__level").annotate(
-        essay_count=Count("essays", filter=Q(essays__status=_PUBLISHED))
+    return (
+        Section.objects.filter(subject=subject)
+        .select_related("subject__level")
+        .annotate(essay_count=Count("essays", filter=Q(essays__status=_PUBLISHED)))
     )
 
 

@@ -47,6 +47,4 @@ def essay_json_ld(essay: Essay, *, description: str) -> SafeString:
     payload = json.dumps(data, ensure_ascii=False)
     # Keep "</script>" and friends from closing the tag early.
     payload = payload.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-    return mark_safe(payload)  # noqa: S308 - JSON with markup characters escaped above
-
-
+    return mark_safe(payload)

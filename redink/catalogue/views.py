@@ -6,13 +6,18 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_safe, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from redink.access.visibility import essay_text_for
 
 from . import selectors
 from .models import Essay, Level, Section, Subject
 from .seo import essay_json_ld, meta_description
+
+
+def _total(counted: list) -> int:  # type: ignore[type-arg]
+    """Sum of the `essay_count` annotations of a list of levels, subjects or sections."""
+    return sum(getattr(item, "essay_count", 0) for item in counted)
 
 
 @require_safe
@@ -25,7 +30,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "levels": levels,
             "recent": selectors.recent_essays(),
             "popular": selectors.popular_essays(),
-            "over_count": selectors.over_count_phrase(sum(level.essay_count for level in levels)),
+            "over_count": selectors.over_count_phrase(_total(levels)),
         },
     )
 
@@ -48,8 +53,13 @@ def level_page(request: HttpRequest, level: str) -> HttpResponse:
         request,
         scope={"level": level_obj},
         template="catalogue/listing.html",
-        context={"level": level_obj, "heading": level_obj.name, "children": children,
-                 "total": sum(c.essay_count for c in children), "crumbs": []},
+        context={
+            "level": level_obj,
+            "heading": level_obj.name,
+            "children": children,
+            "total": _total(children),
+            "crumbs": [],
+        },
     )
 
 
@@ -61,9 +71,14 @@ def subject_page(request: HttpRequest, level: str, subject: str) -> HttpResponse
         request,
         scope={"subject": subject_obj},
         template="catalogue/listing.html",
-        context={"level": subject_obj.level, "subject": subject_obj, "heading": f"{subject_obj.level.name} {subject_obj.name}",
-                 "children": children, "total": sum(c.essay_count for c in children),
-                 "crumbs": [subject_obj.level]},
+        context={
+            "level": subject_obj.level,
+            "subject": subject_obj,
+            "heading": f"{subject_obj.level.name} {subject_obj.name}",
+            "children": children,
+            "total": _total(children),
+            "crumbs": [subject_obj.level],
+        },
     )
 
 
@@ -79,9 +94,15 @@ def section_page(request: HttpRequest, level: str, subject: str, section: str) -
         request,
         scope={"section": section_obj},
         template="catalogue/listing.html",
-        context={"level": section_obj.subject.level, "subject": section_obj.subject, "section": section_obj,
-                 "heading": section_obj.name, "children": [], "total": None,
-                 "crumbs": [section_obj.subject.level, section_obj.subject]},
+        context={
+            "level": section_obj.subject.level,
+            "subject": section_obj.subject,
+            "section": section_obj,
+            "heading": section_obj.name,
+            "children": [],
+            "total": None,
+            "crumbs": [section_obj.subject.level, section_obj.subject],
+        },
     )
     return response
 

@@ -84,8 +84,14 @@ def load_demo_library() -> tuple[int, int]:
         essay = Essay.objects.filter(slug=item.slug).first()
         if essay is None:
             essay_create(
-                title=h["title"], text=item.text, section=section, author=_demo_author(h["author"]),
-                slug=item.slug, status=Essay.Status.PUBLISHED, published_at=published, **metadata,
+                title=h["title"],
+                text=item.text,
+                section=section,
+                author=_demo_author(h["author"]),
+                slug=item.slug,
+                status=Essay.Status.PUBLISHED,
+                published_at=published,
+                **metadata,
             )
             created += 1
         else:
@@ -140,14 +146,19 @@ def create_demo_accounts() -> list[DemoAccount]:
             group, _ = Group.objects.get_or_create(name="Moderators")
             group.permissions.set(
                 Permission.objects.filter(content_type__app_label__in=["catalogue", "access"])
-                | Permission.objects.filter(content_type__app_label="accounts", codename__in=["view_user", "change_user"])
+                | Permission.objects.filter(
+                    content_type__app_label="accounts", codename__in=["view_user", "change_user"]
+                )
             )
             user.groups.add(group)
         if account.role == "member":
             now = timezone.now()
             Entitlement.objects.filter(user=user, source=Entitlement.Source.GRANT, reference="demo").delete()
             Entitlement.objects.create(
-                user=user, source=Entitlement.Source.GRANT, starts_at=now, ends_at=now + timedelta(days=365),
+                user=user,
+                source=Entitlement.Source.GRANT,
+                starts_at=now,
+                ends_at=now + timedelta(days=365),
                 reference="demo",
             )
     return list(DEMO_ACCOUNTS)

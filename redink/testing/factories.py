@@ -43,7 +43,7 @@ class UserFactory(factory.django.DjangoModelFactory):
             from allauth.account.models import EmailAddress
 
             EmailAddress.objects.create(user=self, email=self.email, verified=True, primary=True)
-            self.save()
+            self.save()  # type: ignore[attr-defined]
 
 
 class LevelFactory(factory.django.DjangoModelFactory):
@@ -90,16 +90,19 @@ def make_essay(
     return essay_create(
         title=title or f"Essay number {n} on a question of history",
         text=text if text is not None else "\n\n".join(SAMPLE_PARAGRAPHS),
-        section=section or SectionFactory(),
+        section=section or SectionFactory(),  # type: ignore[arg-type]
         author=author,
         status=status,
         published_at=timezone.now() - timedelta(minutes=n),
-        **metadata,
+        **metadata,  # type: ignore[arg-type]
     )
 
 
 def grant_membership(user: User, *, days: int = 30) -> Entitlement:
     now = timezone.now()
     return Entitlement.objects.create(
-        user=user, source=Entitlement.Source.GRANT, starts_at=now - timedelta(minutes=1), ends_at=now + timedelta(days=days)
+        user=user,
+        source=Entitlement.Source.GRANT,
+        starts_at=now - timedelta(minutes=1),
+        ends_at=now + timedelta(days=days),
     )

@@ -36,9 +36,13 @@ def test_staff_can_grant_in_the_admin(client, staff, student):
     response = client.post(
         "/admin/access/entitlement/add/",
         {
-            "user": student.pk, "source": "grant", "reference": "prize",
-            "starts_at_0": now.strftime("%Y-%m-%d"), "starts_at_1": "00:00:00",
-            "ends_at_0": (now + timedelta(days=30)).strftime("%Y-%m-%d"), "ends_at_1": "00:00:00",
+            "user": student.pk,
+            "source": "grant",
+            "reference": "prize",
+            "starts_at_0": now.strftime("%Y-%m-%d"),
+            "starts_at_1": "00:00:00",
+            "ends_at_0": (now + timedelta(days=30)).strftime("%Y-%m-%d"),
+            "ends_at_1": "00:00:00",
         },
     )
     assert response.status_code == 302, response.content.decode()[:2000]

@@ -81,7 +81,9 @@ def leak_world(db, student) -> LeakWorld:  # type: ignore[no-untyped-def]
     ]
     # Essays nobody may read a word of: one awaiting review, one withdrawn.
     pending = make_essay(
-        title="An essay awaiting review", section=cold_war, text=marked_text(7, paragraphs=3, sentences=3),
+        title="An essay awaiting review",
+        section=cold_war,
+        text=marked_text(7, paragraphs=3, sentences=3),
         status=Essay.Status.PENDING,
     )
     withdrawn = make_essay(title="A withdrawn essay", section=tudors, text=marked_text(8, paragraphs=3, sentences=3))

@@ -32,8 +32,12 @@ class TestWhoReadsInFull:
 
     def test_expired_and_future_entitlements_do_not_count(self, essay, student):
         now = timezone.now()
-        Entitlement.objects.create(user=student, source="grant", starts_at=now - timedelta(days=30), ends_at=now - timedelta(seconds=1))
-        Entitlement.objects.create(user=student, source="grant", starts_at=now + timedelta(days=1), ends_at=now + timedelta(days=30))
+        Entitlement.objects.create(
+            user=student, source="grant", starts_at=now - timedelta(days=30), ends_at=now - timedelta(seconds=1)
+        )
+        Entitlement.objects.create(
+            user=student, source="grant", starts_at=now + timedelta(days=1), ends_at=now + timedelta(days=30)
+        )
         assert essay_text_for(essay=essay, viewer=student).kind == "preview"
 
     def test_verified_teacher_staff_and_author_read_everything(self, essay, teacher, staff, section):

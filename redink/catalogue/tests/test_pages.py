@@ -57,7 +57,9 @@ class TestBrowsing:
         assert "Page 3 of 3" in page3
         assert page3.count('class="essay-card"') == 1
 
-    @pytest.mark.parametrize("query", ["?page=abc", "?page=-1", "?page=99999", "?sort=nonsense", "?sort=", "?page=1e9&sort=%00"])
+    @pytest.mark.parametrize(
+        "query", ["?page=abc", "?page=-1", "?page=99999", "?sort=nonsense", "?sort=", "?page=1e9&sort=%00"]
+    )
     def test_bad_page_numbers_and_sorts_are_handled(self, client, essay, query):
         response = client.get("/gcse/history/international-relations-1945-1991/" + query)
         assert response.status_code == 200
@@ -86,7 +88,9 @@ class TestBrowsing:
 
 
 class TestListingQueries:
-    @pytest.mark.parametrize("url", ["/gcse/", "/gcse/history/", "/gcse/history/international-relations-1945-1991/", "/"])
+    @pytest.mark.parametrize(
+        "url", ["/gcse/", "/gcse/history/", "/gcse/history/international-relations-1945-1991/", "/"]
+    )
     def test_same_number_of_queries_for_one_essay_and_for_fifty(self, client, section, url, settings):
         settings.REDINK_PAGE_SIZE = 50
         make_essay(section=section, author=None)
@@ -115,8 +119,15 @@ class TestHome:
 
     @pytest.mark.parametrize(
         ("count", "phrase"),
-        [(0, "0 pieces"), (1, "1 piece of"), (19, "19 pieces"), (20, "Over 10 pieces"), (1243, "Over 1,240 pieces"),
-         (160000, "Over 159,000 pieces"), (1240, "Over 1,230 pieces")],
+        [
+            (0, "0 pieces"),
+            (1, "1 piece of"),
+            (19, "19 pieces"),
+            (20, "Over 10 pieces"),
+            (1243, "Over 1,240 pieces"),
+            (160000, "Over 159,000 pieces"),
+            (1240, "Over 1,230 pieces"),
+        ],
     )
     def test_over_count_is_always_true(self, count, phrase):
         assert over_count_phrase(count).startswith(phrase)
@@ -216,7 +227,17 @@ class TestReadingCount:
 
 
 class TestCacheHeaders:
-    @pytest.mark.parametrize("path", ["/", "/gcse/", "/gcse/history/", "/gcse/history/international-relations-1945-1991/", "essay", "/no-such-level/"])
+    @pytest.mark.parametrize(
+        "path",
+        [
+            "/",
+            "/gcse/",
+            "/gcse/history/",
+            "/gcse/history/international-relations-1945-1991/",
+            "essay",
+            "/no-such-level/",
+        ],
+    )
     def test_anonymous_pages_are_shareable(self, client, essay, path, settings):
         settings.REDINK_SHARED_CACHE_SECONDS = 123
         response = client.get(essay.get_absolute_url() if path == "essay" else path)

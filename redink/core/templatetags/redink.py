@@ -24,9 +24,7 @@ def avatar(user: Any, size: int = 40) -> str:
     """The user's uploaded avatar, or one generated from their display name."""
     name = user.public_name if user is not None else "Anonymous"
     if user is not None and getattr(user, "avatar", None):
-        return format_html(
-            '<img class="avatar" src="{}" width="{}" height="{}" alt="">', user.avatar.url, size, size
-        )
+        return format_html('<img class="avatar" src="{}" width="{}" height="{}" alt="">', user.avatar.url, size, size)
     hue = int(hashlib.sha256(name.encode()).hexdigest()[:4], 16) % 360
     return format_html(
         '<svg class="avatar" width="{0}" height="{0}" viewBox="0 0 40 40" aria-hidden="true" focusable="false">'

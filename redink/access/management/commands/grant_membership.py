@@ -22,4 +22,6 @@ class Command(BaseCommand):
         except get_user_model().DoesNotExist as exc:
             raise CommandError(f"No account with the e-mail address {email}.") from exc
         entitlement = entitlement_grant(user=user, days=days, reference=str(options["reference"]))
-        self.stdout.write(self.style.SUCCESS(f"{email} may read every essay until {entitlement.ends_at:%Y-%m-%d %H:%M %Z}."))
+        self.stdout.write(
+            self.style.SUCCESS(f"{email} may read every essay until {entitlement.ends_at:%Y-%m-%d %H:%M %Z}.")
+        )

@@ -1,3 +1,4 @@
+import contextlib
 import signal
 import subprocess
 import sys
@@ -21,10 +22,8 @@ class Command(BaseCommand):
                 for proc in (worker, server):
                     if proc.poll() is not None:
                         return
-                try:
+                with contextlib.suppress(subprocess.TimeoutExpired):
                     server.wait(timeout=1)
-                except subprocess.TimeoutExpired:
-                    pass
         except KeyboardInterrupt:
             pass
         finally:
