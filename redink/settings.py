@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "redink.accounts",
     "redink.catalogue",
     "redink.access",
+    "redink.search",
     "redink.demo",
     "redink.corpus",
 ]

@@ -14,6 +14,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", core_views.robots_txt, name="robots"),
+    path("search/", include("redink.search.urls")),
     path("", include("redink.catalogue.urls")),
 ]
 

@@ -66,6 +66,7 @@ class EssayAdmin(admin.ModelAdmin):
             obj.body = previous
             services.essay_set_text(essay=obj, text=new_body)
         super().save_model(request, obj, form, change)
+        services.essay_changed(essay_id=obj.pk)
 
     @admin.action(description="Publish selected essays")
     def publish(self, request: HttpRequest, queryset: QuerySet[Essay]) -> None:

@@ -83,12 +83,3 @@ def essay_for_page(*, slug: str) -> Essay | None:
         .exclude(status=Essay.Status.PENDING)
         .first()
     )
-
-
-def title_search(*, query: str, limit: int = 20) -> QuerySet[Essay]:
-    """A plain title match, until the full search engine lands."""
-    words = query.split()[:10]
-    queryset = Essay.objects.published().for_listing()
-    for word in words:
-        queryset = queryset.filter(title__icontains=word)
-    return queryset.sorted_by("most-read")[:limit]

@@ -37,6 +37,21 @@ def essay_set_text(*, essay: Essay, text: str) -> Essay:
     return essay
 
 
+def essay_changed(*, essay_id: int) -> None:
+    """After the current transaction commits, refresh what derives from the essay elsewhere."""
+    from .tasks import refresh_essay_derivatives
+
+    transaction.on_commit(lambda: refresh_essay_derivatives.enqueue(essay_id))
+
+
+def essay_save_text(*, essay: Essay, text: str) -> Essay:
+    """Replace a saved essay's text (a new text version) and refresh what derives from it."""
+    essay_set_text(essay=essay, text=text)
+    essay.save()
+    essay_changed(essay_id=essay.pk)
+    return essay
+
+
 def unique_essay_slug(title: str, *, exclude_pk: int | None = None) -> str:
     base = slugify(title)[:100].strip("-") or "essay"
     slug, n = base, 2
@@ -72,6 +87,7 @@ def essay_create(
     essay_set_text(essay=essay, text=text)
     essay.full_clean(exclude=["subject", "level"])
     essay.save()
+    essay_changed(essay_id=essay.pk)
     return essay
 
 
@@ -86,12 +102,14 @@ def essay_publish(*, essay: Essay) -> Essay:
     essay.status = Essay.Status.PUBLISHED
     essay.published_at = essay.published_at or timezone.now()
     essay.save(update_fields=["status", "published_at", "updated_at"])
+    essay_changed(essay_id=essay.pk)
     return essay
 
 
 def essay_withdraw(*, essay: Essay) -> Essay:
     essay.status = Essay.Status.WITHDRAWN
     essay.save(update_fields=["status", "updated_at"])
+    essay_changed(essay_id=essay.pk)
     return essay
 
 

@@ -6,7 +6,6 @@ app_name = "catalogue"
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("search/", views.title_search, name="search"),
     path("essays/<slug:slug>/", views.essay_page, name="essay"),
     path("essays/<slug:slug>/read/", views.essay_read_beacon, name="essay-read"),
     # The taxonomy takes the remaining top-level paths, so it comes last.

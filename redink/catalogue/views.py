@@ -144,10 +144,3 @@ def essay_read_beacon(request: HttpRequest, slug: str) -> HttpResponse:
 
         essay_record_reading(essay_id=essay_id)
     return HttpResponse(status=204)
-
-
-@require_safe
-def title_search(request: HttpRequest) -> HttpResponse:
-    query = request.GET.get("q", "")[:200].strip()
-    results = list(selectors.title_search(query=query)) if query else []
-    return render(request, "catalogue/search.html", {"query": query, "results": results})

@@ -15,7 +15,7 @@ from django.utils.text import slugify
 
 from redink.access.models import Entitlement
 from redink.catalogue.models import Essay, Level
-from redink.catalogue.services import essay_create, essay_set_text, taxonomy_get_or_create
+from redink.catalogue.services import essay_changed, essay_create, essay_set_text, taxonomy_get_or_create
 
 ESSAY_DIR = Path(__file__).resolve().parent / "essays"
 LEVEL_ORDER = ["GCSE", "AS and A Level", "International Baccalaureate", "University Degree"]
@@ -100,6 +100,7 @@ def load_demo_library() -> tuple[int, int]:
                 setattr(essay, key, value)
             essay.title = h["title"]
             essay.save()
+            essay_changed(essay_id=essay.pk)
             updated += 1
     return created, updated
 

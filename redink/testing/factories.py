@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import factory
+from django.test import TestCase
 from django.utils import timezone
 
 from redink.access.models import Entitlement
@@ -87,15 +88,23 @@ def make_essay(
 ) -> Essay:
     """A saved essay, through the same service the site uses (previews computed)."""
     n = next(_essay_counter)
-    return essay_create(
-        title=title or f"Essay number {n} on a question of history",
-        text=text if text is not None else "\n\n".join(SAMPLE_PARAGRAPHS),
-        section=section or SectionFactory(),  # type: ignore[arg-type]
-        author=author,
-        status=status,
-        published_at=timezone.now() - timedelta(minutes=n),
-        **metadata,  # type: ignore[arg-type]
-    )
+    # Run the on-commit work (search indexing) as a committed save would.
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return essay_create(
+            title=title or f"Essay number {n} on a question of history",
+            text=text if text is not None else "\n\n".join(SAMPLE_PARAGRAPHS),
+            section=section or SectionFactory(),  # type: ignore[arg-type]
+            author=author,
+            status=status,
+            published_at=timezone.now() - timedelta(minutes=n),
+            **metadata,  # type: ignore[arg-type]
+        )
+
+
+def committed(service, **kwargs):  # type: ignore[no-untyped-def]
+    """Call a catalogue service and run its on-commit work, as a real request would."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return service(**kwargs)
 
 
 def grant_membership(user: User, *, days: int = 30) -> Entitlement:

@@ -1,0 +1,121 @@
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from redink.search.documents import SearchDocument
+from redink.search.query import ParsedQuery
+
+# Ranking is bounded: no query scores more than this many matches.
+RANK_CANDIDATES = 3000
+# Counts above this are shown as "10,000+".
+COUNT_CAP = 10_000
+# Snippet highlight markers; replaced by <mark> after HTML-escaping the snippet.
+MARK_START, MARK_END = "\x02", "\x03"
+
+SORTS = ("relevance", "newest", "best")
+
+
+@dataclass(frozen=True)
+class SearchRequest:
+    query: ParsedQuery
+    level_id: int | None = None
+    subject_id: int | None = None
+    section_id: int | None = None
+    teacher_marked: bool = False
+    sort: str = "relevance"
+    page: int = 1
+    per_page: int = 20
+    full_access: bool = False
+    with_facets: bool = True
+
+
+@dataclass(frozen=True)
+class Hit:
+    essay_id: int
+    snippet: str  # text with MARK_START/MARK_END around matched words; "" when none may be shown
+    matched_hidden_only: bool
+
+
+@dataclass(frozen=True)
+class FacetCount:
+    id: int
+    count: int
+
+
+@dataclass
+class SearchPage:
+    hits: list[Hit]
+    total: int
+    total_capped: bool
+    level_facets: list[FacetCount] = field(default_factory=list)
+    subject_facets: list[FacetCount] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class TitleSuggestion:
+    essay_id: int
+    title: str
+
+
+class SearchBackend(ABC):
+    vendor: str
+
+    @abstractmethod
+    def index(self, documents: Iterable[SearchDocument]) -> None:
+        """Add or replace these essays' rows."""
+
+    @abstractmethod
+    def remove(self, essay_ids: Iterable[int]) -> None: ...
+
+    @abstractmethod
+    def clear(self) -> None: ...
+
+    @abstractmethod
+    def search(self, request: SearchRequest) -> SearchPage: ...
+
+    @abstractmethod
+    def reference_top(self, request: SearchRequest, k: int) -> list[int]:
+        """The unbounded ranking (scores every match): for measuring recall only."""
+
+    @abstractmethod
+    def suggest_titles(self, text: str, *, limit: int = 8) -> list[TitleSuggestion]: ...
+
+    @abstractmethod
+    def known_words(self, words: Iterable[str]) -> set[str]:
+        """Which of these words occur anywhere in the index (title, free or hidden text)."""
+
+    @abstractmethod
+    def similar_words(self, word: str, *, limit: int = 30) -> list[tuple[str, int]]:
+        """Words of titles and free text that look like `word`, with document counts."""
+
+    @abstractmethod
+    def refresh_vocabulary(self) -> None:
+        """Rebuild the spelling vocabulary (titles and free text) from the index."""
+
+    @abstractmethod
+    def index_size_bytes(self) -> int: ...
+
+    def check(self) -> list[str]:
+        """Problems with the database that stop this backend working (for the system check)."""
+        return []
+
+    def rebuild(self, documents: Iterable[SearchDocument], *, progress: Callable[[int], None] | None = None) -> int:
+        self.clear()
+        count, batch = 0, []
+        for document in documents:
+            batch.append(document)
+            if len(batch) >= 500:
+                self.index(batch)
+                count += len(batch)
+                batch = []
+                if progress:
+                    progress(count)
+        if batch:
+            self.index(batch)
+            count += len(batch)
+            if progress:
+                progress(count)
+        self.refresh_vocabulary()
+        return count

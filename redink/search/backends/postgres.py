@@ -1,0 +1,366 @@
+"""PostgreSQL full-text search backend: a stored, weighted tsvector with a GIN index, and
+pg_trgm for typo tolerance.
+
+Weights: A = title, B = free text, D = hidden text. Only title and free text are stored as
+plain text (for snippets and the spelling vocabulary); the hidden text lives only in the
+tsvector, so no snippet can be cut from it.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+
+from django.db import connection, transaction
+
+from redink.search.documents import SearchDocument
+from redink.search.query import ParsedQuery, Phrase, words_of
+
+from .base import (
+    COUNT_CAP,
+    MARK_END,
+    MARK_START,
+    RANK_CANDIDATES,
+    FacetCount,
+    Hit,
+    SearchBackend,
+    SearchPage,
+    SearchRequest,
+    TitleSuggestion,
+)
+from .sqlite_fts5 import spelling_words
+
+# ts_rank_cd weights, in PostgreSQL's order {D, C, B, A}: hidden, -, free, title.
+RANK_WEIGHTS = "{0.1, 0.0, 0.1, 1.0}"
+CONFIG = "english"
+HEADLINE = f"StartSel={MARK_START}, StopSel={MARK_END}, MaxWords=32, MinWords=16, MaxFragments=2, FragmentDelimiter=\" … \""
+
+SCHEMA = [
+    "CREATE EXTENSION IF NOT EXISTS pg_trgm",
+    """CREATE TABLE IF NOT EXISTS search_document (
+        essay_id bigint PRIMARY KEY,
+        title text NOT NULL,
+        free text NOT NULL,
+        level_id bigint NOT NULL,
+        subject_id bigint NOT NULL,
+        section_id bigint NOT NULL,
+        marked boolean NOT NULL,
+        published_at timestamptz,
+        reading_count integer NOT NULL DEFAULT 0,
+        document tsvector NOT NULL
+    )""",
+    "CREATE INDEX IF NOT EXISTS search_document_gin ON search_document USING gin (document)",
+    "CREATE INDEX IF NOT EXISTS search_document_title_trgm ON search_document USING gin (title gin_trgm_ops)",
+    "CREATE INDEX IF NOT EXISTS search_document_level ON search_document (level_id)",
+    "CREATE INDEX IF NOT EXISTS search_document_subject ON search_document (subject_id)",
+    "CREATE INDEX IF NOT EXISTS search_document_section ON search_document (section_id)",
+    "CREATE TABLE IF NOT EXISTS search_words (word text PRIMARY KEY, df integer NOT NULL)",
+    "CREATE INDEX IF NOT EXISTS search_words_trgm ON search_words USING gin (word gin_trgm_ops)",
+]
+DROP = ["DROP TABLE IF EXISTS search_words", "DROP TABLE IF EXISTS search_document"]
+
+
+def _phrase_sql(phrase: Phrase) -> tuple[str, list[str]]:
+    function = "plainto_tsquery" if phrase.is_word else "phraseto_tsquery"
+    return f"{function}('{CONFIG}', %s)", [phrase.text()]
+
+
+def tsquery_sql(query: ParsedQuery) -> tuple[str, list[str]]:
+    """The query as a tsquery expression built from bound parameters, never raw text."""
+    parts, params = [], []
+    for clause in query.clauses:
+        options = []
+        for phrase in clause.options:
+            sql, p = _phrase_sql(phrase)
+            options.append(sql)
+            params += p
+        parts.append("(" + " || ".join(options) + ")")
+    sql = " && ".join(parts)
+    for phrase in query.excluded:
+        excluded_sql, p = _phrase_sql(phrase)
+        sql = f"({sql}) && !!({excluded_sql})"
+        params += p
+    return sql, params
+
+
+def _any_phrase_sql(query: ParsedQuery) -> tuple[str, list[str]]:
+    """A tsquery matching any one of the query's positive phrases."""
+    parts, params = [], []
+    for clause in query.clauses:
+        for phrase in clause.options:
+            sql, p = _phrase_sql(phrase)
+            parts.append(sql)
+            params += p
+    return " || ".join(parts), params
+
+
+def _filters(request: SearchRequest, *, taxonomy: bool = True) -> tuple[str, list[object]]:
+    clauses, params = [], []
+    if taxonomy:
+        for column, value in (("level_id", request.level_id), ("subject_id", request.subject_id), ("section_id", request.section_id)):
+            if value:
+                clauses.append(f"{column} = %s")
+                params.append(int(value))
+    if request.teacher_marked:
+        clauses.append("marked")
+    return "".join(f" AND {c}" for c in clauses), params
+
+
+class PostgresBackend(SearchBackend):
+    vendor = "postgresql"
+
+    @staticmethod
+    def create_schema(schema_editor=None) -> None:  # type: ignore[no-untyped-def]
+        with connection.cursor() as cursor:
+            for statement in SCHEMA:
+                cursor.execute(statement)
+
+    @staticmethod
+    def drop_schema(schema_editor=None) -> None:  # type: ignore[no-untyped-def]
+        with connection.cursor() as cursor:
+            for statement in DROP:
+                cursor.execute(statement)
+
+    def check(self) -> list[str]:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'")
+            if not cursor.fetchone():
+                return ["The pg_trgm extension is not installed; typo-tolerant search needs it (CREATE EXTENSION pg_trgm)."]
+        return []
+
+    # --- writes -------------------------------------------------------------------
+    def index(self, documents: Iterable[SearchDocument], *, update_vocabulary: bool = True) -> None:
+        documents = list(documents)
+        if not documents:
+            return
+        with transaction.atomic(), connection.cursor() as cursor:
+            self._delete(cursor, [d.essay_id for d in documents], update_vocabulary=update_vocabulary)
+            cursor.executemany(
+                "INSERT INTO search_document (essay_id, title, free, level_id, subject_id, section_id, marked, "
+                "published_at, reading_count, document) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, "
+                f"setweight(to_tsvector('{CONFIG}', %s), 'A') || setweight(to_tsvector('{CONFIG}', %s), 'B') "
+                f"|| setweight(to_tsvector('{CONFIG}', %s), 'D'))",
+                [
+                    (d.essay_id, d.title, d.free, d.level_id, d.subject_id, d.section_id, d.is_teacher_marked,
+                     d.published_at, d.reading_count, d.title, d.free, d.hidden)
+                    for d in documents
+                ],
+            )
+            if update_vocabulary:
+                counts: Counter[str] = Counter()
+                for d in documents:
+                    counts.update(spelling_words(f"{d.title} {d.free}"))
+                cursor.executemany(
+                    "INSERT INTO search_words (word, df) VALUES (%s, %s) "
+                    "ON CONFLICT (word) DO UPDATE SET df = search_words.df + excluded.df",
+                    list(counts.items()),
+                )
+
+    def _delete(self, cursor, essay_ids: list[int], *, update_vocabulary: bool) -> None:  # type: ignore[no-untyped-def]
+        if not essay_ids:
+            return
+        cursor.execute("DELETE FROM search_document WHERE essay_id = ANY(%s) RETURNING title, free", [essay_ids])
+        removed = cursor.fetchall()
+        if update_vocabulary and removed:
+            counts: Counter[str] = Counter()
+            for title, free in removed:
+                counts.update(spelling_words(f"{title} {free}"))
+            cursor.executemany("UPDATE search_words SET df = df - %s WHERE word = %s", [(n, w) for w, n in counts.items()])
+
+    def remove(self, essay_ids: Iterable[int]) -> None:
+        with transaction.atomic(), connection.cursor() as cursor:
+            self._delete(cursor, list(essay_ids), update_vocabulary=True)
+
+    def clear(self) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute("TRUNCATE search_document, search_words")
+
+    def rebuild(self, documents, *, progress=None) -> int:  # type: ignore[no-untyped-def,override]
+        self.clear()
+        count, batch = 0, []
+        for document in documents:
+            batch.append(document)
+            if len(batch) >= 1000:
+                self.index(batch, update_vocabulary=False)
+                count += len(batch)
+                batch = []
+                if progress:
+                    progress(count)
+        if batch:
+            self.index(batch, update_vocabulary=False)
+            count += len(batch)
+            if progress:
+                progress(count)
+        self.refresh_vocabulary()
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE search_document")
+        return count
+
+    def refresh_vocabulary(self) -> None:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("TRUNCATE search_words")
+            cursor.execute(
+                "INSERT INTO search_words (word, df) SELECT word, ndoc FROM ts_stat("
+                "$$SELECT to_tsvector('simple', title || ' ' || free) FROM search_document$$) "
+                "WHERE length(word) >= 3 AND word ~ '^[a-z]+$'"
+            )
+
+    # --- reads --------------------------------------------------------------------
+    def search(self, request: SearchRequest) -> SearchPage:
+        if request.query.is_empty:
+            return SearchPage(hits=[], total=0, total_capped=False)
+        q_sql, q_params = tsquery_sql(request.query)
+        f_sql, f_params = _filters(request)
+        where = f"document @@ ({q_sql}){f_sql}"
+        params = [*q_params, *f_params]
+        offset = (request.page - 1) * request.per_page
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT count(*) FROM (SELECT 1 FROM search_document WHERE {where} LIMIT %s) m",  # noqa: S608
+                [*params, COUNT_CAP + 1],
+            )
+            total = cursor.fetchone()[0]
+            ids = self._ranked_ids(cursor, request, where, params, q_sql, q_params, total, offset)
+            hits = self._snippets(cursor, ids, q_sql, q_params, full_access=request.full_access)
+            page = SearchPage(hits=hits, total=min(total, COUNT_CAP), total_capped=total > COUNT_CAP)
+            if request.with_facets and total:
+                page.level_facets, page.subject_facets = self._facets(cursor, request, q_sql, q_params)
+        return page
+
+    def _ranked_ids(self, cursor, request, where, params, q_sql, q_params, total, offset) -> list[int]:  # type: ignore[no-untyped-def]
+        limit = request.per_page
+        if request.sort == "relevance":
+            rank = f"ts_rank_cd('{RANK_WEIGHTS}', document, ({q_sql}))"
+            if total <= RANK_CANDIDATES:
+                cursor.execute(
+                    f"SELECT essay_id FROM search_document WHERE {where} ORDER BY {rank} DESC, essay_id DESC "  # noqa: S608
+                    "LIMIT %s OFFSET %s",
+                    [*params, *q_params, limit, offset],
+                )
+                return [row[0] for row in cursor.fetchall()]
+            # Bounded: title matches first, then a window of other matches; only these are scored.
+            any_sql, any_params = _any_phrase_sql(request.query)
+            title_sql = f"to_tsvector('{CONFIG}', title) @@ ({any_sql})"
+            cursor.execute(
+                f"SELECT essay_id FROM ("  # noqa: S608
+                f"(SELECT essay_id, document FROM search_document WHERE {where} AND {title_sql} LIMIT %s) "
+                f"UNION (SELECT essay_id, document FROM search_document WHERE {where} LIMIT %s)) c "
+                f"ORDER BY {rank} DESC, essay_id DESC LIMIT %s OFFSET %s",
+                [*params, *any_params, RANK_CANDIDATES // 2, *params, RANK_CANDIDATES, *q_params, limit, offset],
+            )
+            return [row[0] for row in cursor.fetchall()]
+        order = "published_at DESC NULLS LAST, essay_id DESC" if request.sort == "newest" else "reading_count DESC, essay_id DESC"
+        window = "" if total <= RANK_CANDIDATES else f" ORDER BY essay_id DESC LIMIT {RANK_CANDIDATES}"
+        cursor.execute(
+            f"SELECT essay_id FROM (SELECT essay_id, published_at, reading_count FROM search_document "  # noqa: S608
+            f"WHERE {where}{window}) c ORDER BY {order} LIMIT %s OFFSET %s",
+            [*params, limit, offset],
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+    def _snippets(self, cursor, ids: list[int], q_sql: str, q_params: list[str], *, full_access: bool) -> list[Hit]:  # type: ignore[no-untyped-def]
+        if not ids:
+            return []
+        if full_access:
+            source = "(SELECT replace(e.body, E'\\n\\n', ' ') FROM catalogue_essay e WHERE e.id = d.essay_id)"
+        else:
+            source = "d.free"
+        cursor.execute(
+            f"SELECT d.essay_id, ts_headline('{CONFIG}', {source}, ({q_sql}), %s), "  # noqa: S608
+            f"to_tsvector('{CONFIG}', d.title || ' ' || d.free) @@ ({q_sql}) "
+            "FROM search_document d WHERE d.essay_id = ANY(%s)",
+            [*q_params, HEADLINE, *q_params, ids],
+        )
+        rows = {row[0]: (row[1] or "", bool(row[2])) for row in cursor.fetchall()}
+        hits = []
+        for essay_id in ids:
+            snippet, visible_match = rows.get(essay_id, ("", False))
+            if not full_access and MARK_START not in snippet and not visible_match:
+                matched_hidden_only = True
+            else:
+                matched_hidden_only = False
+            hits.append(Hit(essay_id=essay_id, snippet=snippet, matched_hidden_only=matched_hidden_only))
+        return hits
+
+    def _facets(self, cursor, request: SearchRequest, q_sql: str, q_params: list[str]) -> tuple[list[FacetCount], list[FacetCount]]:  # type: ignore[no-untyped-def]
+        f_sql, f_params = _filters(request, taxonomy=False)
+        cursor.execute(
+            f"SELECT level_id, subject_id, count(*) FROM (SELECT level_id, subject_id FROM search_document "  # noqa: S608
+            f"WHERE document @@ ({q_sql}){f_sql} LIMIT %s) m GROUP BY level_id, subject_id",
+            [*q_params, *f_params, COUNT_CAP + 1],
+        )
+        levels: Counter[int] = Counter()
+        subjects: Counter[int] = Counter()
+        for level_id, subject_id, count in cursor.fetchall():
+            levels[level_id] += count
+            if not request.level_id or request.level_id == level_id:
+                subjects[subject_id] += count
+        return [FacetCount(k, v) for k, v in levels.most_common()], [FacetCount(k, v) for k, v in subjects.most_common()]
+
+    def reference_top(self, request: SearchRequest, k: int) -> list[int]:
+        q_sql, q_params = tsquery_sql(request.query)
+        f_sql, f_params = _filters(request)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT essay_id FROM search_document WHERE document @@ ({q_sql}){f_sql} "  # noqa: S608
+                f"ORDER BY ts_rank_cd('{RANK_WEIGHTS}', document, ({q_sql})) DESC, essay_id DESC LIMIT %s",
+                [*q_params, *f_params, *q_params, k],
+            )
+            return [row[0] for row in cursor.fetchall()]
+
+    def suggest_titles(self, text: str, *, limit: int = 8) -> list[TitleSuggestion]:
+        words = list(words_of(text))
+        if not words:
+            return []
+        typed = " ".join(words)
+        with connection.cursor() as cursor:
+            like = " AND ".join(["title ILIKE %s"] * len(words))
+            cursor.execute(
+                f"SELECT essay_id, title FROM search_document WHERE {like} "  # noqa: S608
+                "ORDER BY reading_count DESC, essay_id DESC LIMIT %s",
+                [*(f"%{_escape_like(w)}%" for w in words), limit],
+            )
+            found = [TitleSuggestion(row[0], row[1]) for row in cursor.fetchall()]
+            if len(found) >= limit:
+                return found
+            cursor.execute(
+                "SELECT essay_id, title FROM search_document WHERE %s <%% title "
+                "ORDER BY word_similarity(%s, title) DESC, reading_count DESC LIMIT %s",
+                [typed, typed, limit * 2],
+            )
+            seen = {s.essay_id for s in found}
+            for essay_id, title in cursor.fetchall():
+                if essay_id not in seen:
+                    found.append(TitleSuggestion(essay_id, title))
+                    seen.add(essay_id)
+        return found[:limit]
+
+    def known_words(self, words: Iterable[str]) -> set[str]:
+        known = set()
+        with connection.cursor() as cursor:
+            for word in set(words):
+                cursor.execute(
+                    f"SELECT 1 FROM search_document WHERE document @@ plainto_tsquery('{CONFIG}', %s) LIMIT 1", [word]
+                )
+                if cursor.fetchone():
+                    known.add(word)
+        return known
+
+    def similar_words(self, word: str, *, limit: int = 30) -> list[tuple[str, int]]:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT word, df FROM search_words WHERE word %% %s AND df > 0 ORDER BY similarity(word, %s) DESC LIMIT %s",
+                [word, word, limit],
+            )
+            return [(row[0], row[1]) for row in cursor.fetchall()]
+
+    def index_size_bytes(self) -> int:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_total_relation_size('search_document') + pg_total_relation_size('search_words')"
+            )
+            return int(cursor.fetchone()[0] or 0)
+
+
+def _escape_like(word: str) -> str:
+    return word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

@@ -1,0 +1,430 @@
+"""SQLite FTS5 search backend.
+
+Tables (created by the search app's migration on SQLite):
+
+- ``search_fts(title, free, hidden, facets)``: the index; rowid is the essay id. Porter
+  stemming. ``facets`` holds filter tokens (``lvl3 sub7 sec12 marked``) so filters are
+  part of the MATCH and FTS5 intersects them with the query's postings.
+- ``search_spell(title, free)``: contentless, unstemmed, titles and free text only, for
+  the spelling vocabulary; ``search_spell_vocab`` reads its terms.
+- ``search_words(word, df)`` and ``search_words_tri`` (trigram): the vocabulary that "Did
+  you mean" draws from — never hidden text.
+- ``search_titles_tri`` (trigram over titles): typo-tolerant title suggestions.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Iterable
+
+from django.db import connection, transaction
+
+from redink.search.documents import SearchDocument
+from redink.search.query import ParsedQuery, Phrase, fts5_phrase, to_fts5, words_of
+
+from .base import (
+    COUNT_CAP,
+    MARK_END,
+    MARK_START,
+    RANK_CANDIDATES,
+    FacetCount,
+    Hit,
+    SearchBackend,
+    SearchPage,
+    SearchRequest,
+    TitleSuggestion,
+)
+
+# bm25 column weights: title, free text, hidden text, facets.
+WEIGHTS = "10.0, 1.0, 1.0, 0.0"
+SNIPPET_TOKENS = 28
+
+SCHEMA = [
+    "CREATE VIRTUAL TABLE IF NOT EXISTS search_fts USING fts5("
+    "title, free, hidden, facets, tokenize='porter unicode61 remove_diacritics 2')",
+    "CREATE VIRTUAL TABLE IF NOT EXISTS search_spell USING fts5("
+    "title, free, content='', tokenize='unicode61 remove_diacritics 2')",
+    "CREATE VIRTUAL TABLE IF NOT EXISTS search_spell_vocab USING fts5vocab(search_spell, 'row')",
+    "CREATE TABLE IF NOT EXISTS search_words (word TEXT PRIMARY KEY, df INTEGER NOT NULL) WITHOUT ROWID",
+    "CREATE VIRTUAL TABLE IF NOT EXISTS search_words_tri USING fts5(word, tokenize='trigram')",
+    "CREATE VIRTUAL TABLE IF NOT EXISTS search_titles_tri USING fts5(title, tokenize='trigram')",
+]
+DROP = [
+    "DROP TABLE IF EXISTS search_titles_tri",
+    "DROP TABLE IF EXISTS search_words_tri",
+    "DROP TABLE IF EXISTS search_words",
+    "DROP TABLE IF EXISTS search_spell_vocab",
+    "DROP TABLE IF EXISTS search_spell",
+    "DROP TABLE IF EXISTS search_fts",
+]
+
+
+def spelling_words(text: str) -> set[str]:
+    return {w for w in words_of(text) if len(w) >= 3 and w.isalpha()}
+
+
+def _user_expression(query: ParsedQuery) -> str:
+    return "{title free hidden} : (" + to_fts5(query) + ")"
+
+
+def _match_expression(request: SearchRequest) -> str:
+    parts = [_user_expression(request.query)]
+    if request.level_id:
+        parts.append(f'facets : "lvl{int(request.level_id)}"')
+    if request.subject_id:
+        parts.append(f'facets : "sub{int(request.subject_id)}"')
+    if request.section_id:
+        parts.append(f'facets : "sec{int(request.section_id)}"')
+    if request.teacher_marked:
+        parts.append('facets : "marked"')
+    return " AND ".join(parts)
+
+
+def _facet_expression(request: SearchRequest) -> str:
+    """Facets count the query across every level and subject (only 'teacher-marked' narrows)."""
+    parts = [_user_expression(request.query)]
+    if request.teacher_marked:
+        parts.append('facets : "marked"')
+    return " AND ".join(parts)
+
+
+class SQLiteFTS5Backend(SearchBackend):
+    vendor = "sqlite"
+
+    # --- schema -------------------------------------------------------------------
+    @staticmethod
+    def create_schema(schema_editor=None) -> None:  # type: ignore[no-untyped-def]
+        with connection.cursor() as cursor:
+            for statement in SCHEMA:
+                cursor.execute(statement)
+
+    @staticmethod
+    def drop_schema(schema_editor=None) -> None:  # type: ignore[no-untyped-def]
+        with connection.cursor() as cursor:
+            for statement in DROP:
+                cursor.execute(statement)
+
+    def check(self) -> list[str]:
+        problems = []
+        with connection.cursor() as cursor:
+            for option in ("ENABLE_FTS5",):
+                cursor.execute("SELECT sqlite_compileoption_used(%s)", [option])
+                if not cursor.fetchone()[0]:
+                    problems.append(f"SQLite was built without {option[7:]}; search needs it.")
+            cursor.execute("SELECT sqlite_version()")
+            version = tuple(int(p) for p in cursor.fetchone()[0].split(".")[:2])
+            if version < (3, 34):
+                problems.append("SQLite 3.34 or newer is needed for the trigram tokenizer (typo-tolerant search).")
+        return problems
+
+    # --- writes -------------------------------------------------------------------
+    def index(self, documents: Iterable[SearchDocument], *, update_vocabulary: bool = True) -> None:
+        documents = list(documents)
+        if not documents:
+            return
+        with transaction.atomic(), connection.cursor() as cursor:
+            self._delete(cursor, [d.essay_id for d in documents], update_vocabulary=update_vocabulary)
+            cursor.executemany(
+                "INSERT INTO search_fts(rowid, title, free, hidden, facets) VALUES (%s, %s, %s, %s, %s)",
+                [(d.essay_id, d.title, d.free, d.hidden, d.facets) for d in documents],
+            )
+            cursor.executemany(
+                "INSERT INTO search_spell(rowid, title, free) VALUES (%s, %s, %s)",
+                [(d.essay_id, d.title, d.free) for d in documents],
+            )
+            cursor.executemany(
+                "INSERT INTO search_titles_tri(rowid, title) VALUES (%s, %s)", [(d.essay_id, d.title) for d in documents]
+            )
+            if update_vocabulary:
+                counts: Counter[str] = Counter()
+                for d in documents:
+                    counts.update(spelling_words(f"{d.title} {d.free}"))
+                self._add_words(cursor, counts)
+
+    def _add_words(self, cursor, counts: Counter[str]) -> None:  # type: ignore[no-untyped-def]
+        if not counts:
+            return
+        words = list(counts)
+        known = set()
+        for start in range(0, len(words), 500):
+            chunk = words[start : start + 500]
+            cursor.execute(
+                f"SELECT word FROM search_words WHERE word IN ({','.join(['%s'] * len(chunk))})",  # noqa: S608
+                chunk,
+            )
+            known |= {row[0] for row in cursor.fetchall()}
+        cursor.executemany(
+            "INSERT INTO search_words(word, df) VALUES (%s, %s) ON CONFLICT(word) DO UPDATE SET df = df + excluded.df",
+            list(counts.items()),
+        )
+        cursor.executemany("INSERT INTO search_words_tri(word) VALUES (%s)", [(w,) for w in words if w not in known])
+
+    def _delete(self, cursor, essay_ids: list[int], *, update_vocabulary: bool) -> None:  # type: ignore[no-untyped-def]
+        if not essay_ids:
+            return
+        placeholders = ",".join(["%s"] * len(essay_ids))
+        cursor.execute(
+            f"SELECT rowid, title, free FROM search_fts WHERE rowid IN ({placeholders})",  # noqa: S608
+            essay_ids,
+        )
+        existing = cursor.fetchall()
+        if not existing:
+            return
+        cursor.executemany(
+            "INSERT INTO search_spell(search_spell, rowid, title, free) VALUES ('delete', %s, %s, %s)", existing
+        )
+        ids = [row[0] for row in existing]
+        placeholders = ",".join(["%s"] * len(ids))
+        cursor.execute(f"DELETE FROM search_fts WHERE rowid IN ({placeholders})", ids)  # noqa: S608
+        cursor.execute(f"DELETE FROM search_titles_tri WHERE rowid IN ({placeholders})", ids)  # noqa: S608
+        if update_vocabulary:
+            counts: Counter[str] = Counter()
+            for _, title, free in existing:
+                counts.update(spelling_words(f"{title} {free}"))
+            cursor.executemany("UPDATE search_words SET df = df - %s WHERE word = %s", [(n, w) for w, n in counts.items()])
+
+    def remove(self, essay_ids: Iterable[int]) -> None:
+        with transaction.atomic(), connection.cursor() as cursor:
+            self._delete(cursor, list(essay_ids), update_vocabulary=True)
+
+    def clear(self) -> None:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("DELETE FROM search_fts")
+            cursor.execute("INSERT INTO search_spell(search_spell) VALUES ('delete-all')")
+            cursor.execute("DELETE FROM search_titles_tri")
+            cursor.execute("DELETE FROM search_words")
+            cursor.execute("DELETE FROM search_words_tri")
+
+    def rebuild(self, documents, *, progress=None) -> int:  # type: ignore[no-untyped-def,override]
+        self.clear()
+        count, batch = 0, []
+        for document in documents:
+            batch.append(document)
+            if len(batch) >= 1000:
+                self.index(batch, update_vocabulary=False)
+                count += len(batch)
+                batch = []
+                if progress:
+                    progress(count)
+        if batch:
+            self.index(batch, update_vocabulary=False)
+            count += len(batch)
+            if progress:
+                progress(count)
+        self.refresh_vocabulary()
+        with connection.cursor() as cursor:
+            cursor.execute("INSERT INTO search_fts(search_fts) VALUES ('optimize')")
+        return count
+
+    def refresh_vocabulary(self) -> None:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("DELETE FROM search_words")
+            cursor.execute("DELETE FROM search_words_tri")
+            cursor.execute(
+                "INSERT INTO search_words(word, df) SELECT term, doc FROM search_spell_vocab "
+                "WHERE length(term) >= 3 AND term NOT GLOB '*[^a-z]*'"
+            )
+            cursor.execute("INSERT INTO search_words_tri(word) SELECT word FROM search_words")
+
+    # --- reads --------------------------------------------------------------------
+    def _capped_ids(self, cursor, expression: str, limit: int) -> list[int]:  # type: ignore[no-untyped-def]
+        cursor.execute("SELECT rowid FROM search_fts WHERE search_fts MATCH %s LIMIT %s", [expression, limit])
+        return [row[0] for row in cursor.fetchall()]
+
+    def search(self, request: SearchRequest) -> SearchPage:
+        if request.query.is_empty:
+            return SearchPage(hits=[], total=0, total_capped=False)
+        expression = _match_expression(request)
+        offset = (request.page - 1) * request.per_page
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM (SELECT rowid FROM search_fts WHERE search_fts MATCH %s LIMIT %s)",
+                [expression, COUNT_CAP + 1],
+            )
+            total = cursor.fetchone()[0]
+            ids = self._ranked_ids(cursor, request, expression, total, offset)
+            hits = self._snippets(cursor, expression, ids, full_access=request.full_access)
+            page = SearchPage(hits=hits, total=min(total, COUNT_CAP), total_capped=total > COUNT_CAP)
+            if request.with_facets and total:
+                page.level_facets, page.subject_facets = self._facets(cursor, request)
+        return page
+
+    def _ranked_ids(self, cursor, request: SearchRequest, expression: str, total: int, offset: int) -> list[int]:  # type: ignore[no-untyped-def]
+        limit = request.per_page
+        if request.sort == "relevance":
+            if total <= RANK_CANDIDATES:
+                cursor.execute(
+                    f"SELECT rowid FROM search_fts WHERE search_fts MATCH %s ORDER BY bm25(search_fts, {WEIGHTS}) "  # noqa: S608
+                    "LIMIT %s OFFSET %s",
+                    [expression, limit, offset],
+                )
+                return [row[0] for row in cursor.fetchall()]
+            candidates = self._relevance_candidates(cursor, request, expression)
+            return self._rank_within(cursor, expression, candidates, limit, offset)
+        order = "e.published_at DESC, e.id DESC" if request.sort == "newest" else "e.reading_count DESC, e.id DESC"
+        if total <= RANK_CANDIDATES:
+            source = "SELECT rowid FROM search_fts WHERE search_fts MATCH %s"
+        else:
+            # Newest and most-read both favour recent rows; a bounded window of the newest
+            # matches keeps the sort cheap on any query.
+            source = "SELECT rowid FROM search_fts WHERE search_fts MATCH %s ORDER BY rowid DESC LIMIT 3000"
+        cursor.execute(
+            f"SELECT e.id FROM ({source}) m JOIN catalogue_essay e ON e.id = m.rowid "  # noqa: S608
+            f"ORDER BY {order} LIMIT %s OFFSET %s",
+            [expression, limit, offset],
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+    def _relevance_candidates(self, cursor, request: SearchRequest, expression: str) -> list[int]:  # type: ignore[no-untyped-def]
+        """A bounded set that holds the best matches: title matches first, then the rarest term's best rows."""
+        words = [fts5_phrase(p) for c in request.query.clauses for p in c.options]
+        title_expr = f"{expression} AND {{title}} : ({' OR '.join(words)})"
+        candidates = self._capped_ids(cursor, title_expr, RANK_CANDIDATES // 2)
+        seen = set(candidates)
+        for essay_id in self._capped_ids(cursor, expression, RANK_CANDIDATES):
+            if essay_id not in seen:
+                candidates.append(essay_id)
+                seen.add(essay_id)
+                if len(candidates) >= RANK_CANDIDATES:
+                    break
+        return candidates
+
+    def _rank_within(self, cursor, expression: str, candidates: list[int], limit: int, offset: int) -> list[int]:  # type: ignore[no-untyped-def]
+        cursor.execute(
+            f"SELECT rowid FROM search_fts WHERE search_fts MATCH %s AND rowid IN (SELECT value FROM json_each(%s)) "  # noqa: S608
+            f"ORDER BY bm25(search_fts, {WEIGHTS}) LIMIT %s OFFSET %s",
+            [expression, json.dumps(candidates), limit, offset],
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+    def _snippets(self, cursor, expression: str, ids: list[int], *, full_access: bool) -> list[Hit]:  # type: ignore[no-untyped-def]
+        if not ids:
+            return []
+        # Column 1 is the free text; -1 lets FTS5 pick the best column (full access only).
+        column = -1 if full_access else 1
+        cursor.execute(
+            "SELECT rowid, snippet(search_fts, %s, %s, %s, '…', %s), highlight(search_fts, 0, %s, %s) "
+            "FROM search_fts WHERE search_fts MATCH %s AND rowid IN (SELECT value FROM json_each(%s))",
+            [column, MARK_START, MARK_END, SNIPPET_TOKENS, MARK_START, MARK_END, expression, json.dumps(ids)],
+        )
+        rows = {row[0]: (row[1] or "", row[2] or "") for row in cursor.fetchall()}
+        hits = []
+        for essay_id in ids:
+            snippet, title = rows.get(essay_id, ("", ""))
+            matched_visible = MARK_START in snippet or MARK_START in title
+            hits.append(Hit(essay_id=essay_id, snippet=snippet, matched_hidden_only=not matched_visible and not full_access))
+        return hits
+
+    def _facets(self, cursor, request: SearchRequest) -> tuple[list[FacetCount], list[FacetCount]]:  # type: ignore[no-untyped-def]
+        cursor.execute(
+            "SELECT e.level_id, e.subject_id, count(*) FROM "
+            "(SELECT rowid FROM search_fts WHERE search_fts MATCH %s LIMIT %s) m "
+            "JOIN catalogue_essay e ON e.id = m.rowid GROUP BY e.level_id, e.subject_id",
+            [_facet_expression(request), COUNT_CAP + 1],
+        )
+        levels: Counter[int] = Counter()
+        subjects: Counter[int] = Counter()
+        for level_id, subject_id, count in cursor.fetchall():
+            levels[level_id] += count
+            if not request.level_id or request.level_id == level_id:
+                subjects[subject_id] += count
+        return (
+            [FacetCount(k, v) for k, v in levels.most_common()],
+            [FacetCount(k, v) for k, v in subjects.most_common()],
+        )
+
+    def reference_top(self, request: SearchRequest, k: int) -> list[int]:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT rowid FROM search_fts WHERE search_fts MATCH %s ORDER BY bm25(search_fts, {WEIGHTS}) LIMIT %s",  # noqa: S608
+                [_match_expression(request), k],
+            )
+            return [row[0] for row in cursor.fetchall()]
+
+    def suggest_titles(self, text: str, *, limit: int = 8) -> list[TitleSuggestion]:
+        words = [w for w in words_of(text) if w]
+        if not words:
+            return []
+        with connection.cursor() as cursor:
+            # Every word typed so far, the last one as a prefix, in titles.
+            prefix = " AND ".join(
+                [fts5_phrase(Phrase((w,)), column="title") for w in words[:-1]]
+                + [fts5_phrase(Phrase((words[-1],)), column="title", prefix=True)]
+            )
+            cursor.execute(
+                "SELECT f.rowid, e.title FROM (SELECT rowid FROM search_fts WHERE search_fts MATCH %s "
+                "ORDER BY bm25(search_fts, 1.0, 0.0, 0.0, 0.0) LIMIT 200) f "
+                "JOIN catalogue_essay e ON e.id = f.rowid ORDER BY e.reading_count DESC LIMIT %s",
+                [prefix, limit],
+            )
+            found = [TitleSuggestion(row[0], row[1]) for row in cursor.fetchall()]
+            if len(found) >= limit:
+                return found
+            # Typo tolerance: titles sharing the most trigrams with what was typed.
+            grams = _trigrams(" ".join(words))
+            if not grams:
+                return found
+            cursor.execute(
+                "SELECT t.rowid, e.title FROM (SELECT rowid, rank FROM search_titles_tri WHERE search_titles_tri MATCH %s "
+                "ORDER BY rank LIMIT %s) t JOIN catalogue_essay e ON e.id = t.rowid ORDER BY t.rank",
+                [" OR ".join(f'"{g}"' for g in grams), limit * 2],
+            )
+            seen = {s.essay_id for s in found}
+            for essay_id, title in cursor.fetchall():
+                if essay_id not in seen and _shares_enough(words, title):
+                    found.append(TitleSuggestion(essay_id, title))
+                    seen.add(essay_id)
+        return found[:limit]
+
+    def known_words(self, words: Iterable[str]) -> set[str]:
+        known = set()
+        with connection.cursor() as cursor:
+            for word in set(words):
+                cursor.execute(
+                    "SELECT 1 FROM search_fts WHERE search_fts MATCH %s LIMIT 1",
+                    ["{title free hidden} : " + fts5_phrase(Phrase((word,)))],
+                )
+                if cursor.fetchone():
+                    known.add(word)
+        return known
+
+    def similar_words(self, word: str, *, limit: int = 30) -> list[tuple[str, int]]:
+        grams = _trigrams(word)
+        if not grams:
+            return []
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT w.word, w.df FROM (SELECT word, rank FROM search_words_tri WHERE search_words_tri MATCH %s "
+                "ORDER BY rank LIMIT %s) t JOIN search_words w ON w.word = t.word WHERE w.df > 0",
+                [" OR ".join(f'"{g}"' for g in grams), limit],
+            )
+            return [(row[0], row[1]) for row in cursor.fetchall()]
+
+    def index_size_bytes(self) -> int:
+        with connection.cursor() as cursor:
+            try:
+                cursor.execute(
+                    "SELECT sum(pgsize) FROM dbstat WHERE name LIKE 'search\\_%' ESCAPE '\\'"
+                )
+                return int(cursor.fetchone()[0] or 0)
+            except Exception:  # dbstat is an optional SQLite module
+                return 0
+
+
+def _trigrams(text: str) -> list[str]:
+    grams: list[str] = []
+    for word in words_of(text):
+        if len(word) < 3:
+            continue
+        grams += [word[i : i + 3] for i in range(len(word) - 2)]
+    return list(dict.fromkeys(grams))[:40]
+
+
+def _shares_enough(words: list[str], title: str) -> bool:
+    """Keep fuzzy title suggestions that share at least a third of the typed trigrams."""
+    typed = set(_trigrams(" ".join(words)))
+    if not typed:
+        return False
+    have = set(_trigrams(title))
+    return len(typed & have) * 3 >= len(typed)

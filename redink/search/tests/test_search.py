@@ -1,0 +1,197 @@
+"""Search behaviour, run unchanged on SQLite FTS5 and on PostgreSQL."""
+
+import logging
+import re
+
+import pytest
+from django.core.management import call_command
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from redink.search.backends import get_backend
+from redink.search.query import parse_query
+from redink.search.selectors import search_essays
+
+pytestmark = pytest.mark.django_db
+
+
+def titles(client, url):
+    body = client.get(url).content.decode()
+    return re.findall(r'<li class="essay-card search-hit">\s*<h3><a href="[^"]+">([^<]+)</a>', body)
+
+
+def hit_slugs(results):
+    return [r.essay.slug for r in results.results]
+
+
+class TestFinding:
+    def test_title_words_find_the_essay_first(self, client, library):
+        found = titles(client, "/search/?q=cuban+missile+crisis")
+        assert found[0] == "Was Khrushchev to blame for the Cuban Missile Crisis?"
+        assert "Why did détente collapse in the late 1970s?" in found  # body mention ranks below
+
+    def test_phrase(self, library):
+        results = search_essays(raw='"light energy"', params={}, viewer=None)
+        assert hit_slugs(results) == [library["photo"].slug]
+        assert search_essays(raw='"energy light"', params={}, viewer=None).total == 0
+
+    def test_or_and_exclusion(self, library):
+        either = set(hit_slugs(search_essays(raw="pondweed OR afghanistan", params={}, viewer=None)))
+        assert either == {library["photo"].slug, library["detente"].slug}
+        without = hit_slugs(search_essays(raw="cuban -afghanistan", params={}, viewer=None))
+        assert without == [library["cuba"].slug]
+
+    def test_accents_are_forgiven(self, library):
+        assert hit_slugs(search_essays(raw="detente", params={}, viewer=None))[0] == library["detente"].slug
+
+    def test_filters_and_facets(self, library, section):
+        level = section.subject.level
+        results = search_essays(raw="ambition OR cuban", params={}, viewer=None)
+        assert results.total == 3
+        assert dict((lvl.slug, n) for lvl, n in results.level_facets) == {level.slug: 3}
+        assert sorted(n for _, n in results.subject_facets) == [1, 2]
+        narrowed = search_essays(
+            raw="ambition OR cuban", params={"level": level.slug, "subject": "english"}, viewer=None
+        )
+        assert hit_slugs(narrowed) == [library["macbeth"].slug]
+        marked = search_essays(raw="ambition OR cuban", params={"marked": "1"}, viewer=None)
+        assert hit_slugs(marked) == [library["cuba"].slug]
+
+    def test_sorts(self, library):
+        from redink.catalogue.models import Essay
+
+        Essay.objects.filter(pk=library["detente"].pk).update(reading_count=99)
+        call_command("rebuild_search_index", "--quiet")
+        best = search_essays(raw="cuban", params={"sort": "best"}, viewer=None)
+        assert hit_slugs(best)[0] == library["detente"].slug
+        newest = search_essays(raw="cuban", params={"sort": "newest"}, viewer=None)
+        dates = [r.essay.published_at for r in newest.results]
+        assert dates == sorted(dates, reverse=True)
+
+
+class TestSnippets:
+    def test_visitor_snippet_highlights_free_text(self, client, library):
+        body = client.get("/search/?q=khrushchev+missiles").content.decode()
+        assert "<mark>" in body
+        assert re.search(r"<mark>[Mm]issiles</mark>", body)
+
+    def test_match_only_in_hidden_text_says_so_and_shows_nothing_of_it(self, client, library):
+        body = client.get("/search/?q=zebrafinch").content.decode()
+        assert "Was Khrushchev to blame for the Cuban Missile Crisis?" in body
+        assert "Matched in the full essay." in body
+        assert "quarantine" not in body
+
+    def test_member_sees_the_hidden_match_in_context(self, client, library, member):
+        client.force_login(member)
+        body = client.get("/search/?q=zebrafinch").content.decode()
+        assert "<mark>zebrafinch</mark>" in body and "quarantine" in body
+        assert "Matched in the full essay." not in body
+
+    def test_free_student_is_treated_like_a_visitor(self, client, library, student):
+        client.force_login(student)
+        body = client.get("/search/?q=zebrafinch").content.decode()
+        assert "quarantine" not in body and "Matched in the full essay." in body
+
+
+class TestIndexStaysInStep:
+    def test_withdrawn_essay_leaves_search(self, library, withdraw):
+        withdraw(library["macbeth"])
+        assert search_essays(raw="macbeth", params={}, viewer=None).total == 0
+
+    def test_edited_text_is_searchable(self, library, save_text):
+        save_text(library["macbeth"], "A new reading of Banquo and his prophecy.\n\nMore about the witches.")
+        assert hit_slugs(search_essays(raw="banquo", params={}, viewer=None)) == [library["macbeth"].slug]
+        assert search_essays(raw="duncan", params={}, viewer=None).total == 0
+
+    def test_pending_essays_are_not_searchable(self, section):
+        from redink.testing.factories import make_essay
+
+        make_essay(section=section, title="Unreviewed work on zeppelins", status="pending")
+        assert search_essays(raw="zeppelins", params={}, viewer=None).total == 0
+
+    def test_rebuild_command(self, library, capsys):
+        get_backend().clear()
+        assert search_essays(raw="macbeth", params={}, viewer=None).total == 0
+        call_command("rebuild_search_index")
+        assert "4 essays" in capsys.readouterr().out
+        assert search_essays(raw="macbeth", params={}, viewer=None).total == 1
+
+
+class TestTypos:
+    @pytest.mark.parametrize(
+        ("typed", "expected", "correction"),
+        [("Khruschev", "cuba", "khrushchev"), ("cuban misile crisis", "cuba", "missile"), ("photosynthsis", "photo", "photosynthesis")],
+    )
+    def test_misspelt_words_find_the_essay_with_did_you_mean(self, client, library, typed, expected, correction):
+        results = search_essays(raw=typed, params={}, viewer=None)
+        assert hit_slugs(results)[0] == library[expected].slug
+        assert correction in results.did_you_mean
+        body = client.get(f"/search/?q={typed}").content.decode()
+        assert "Showing results for" in body and correction in body
+
+    def test_corrections_never_come_from_hidden_text(self, library):
+        # "zebrafinch" is only in hidden text: a near miss must not be corrected to it.
+        results = search_essays(raw="zebrafinsh", params={}, viewer=None)
+        assert "zebrafinch" not in results.did_you_mean
+        assert results.total == 0
+
+    def test_suggestions_match_prefixes_and_typos(self, client, library):
+        data = client.get("/search/suggest/?q=cuban+miss").json()
+        assert data["suggestions"][0]["title"] == "Was Khrushchev to blame for the Cuban Missile Crisis?"
+        assert data["suggestions"][0]["url"] == library["cuba"].get_absolute_url()
+        fuzzy = client.get("/search/suggest/?q=photosynthsis").json()
+        assert fuzzy["suggestions"][0]["title"].startswith("How does light intensity")
+
+    def test_suggestions_show_titles_only(self, client, library):
+        data = client.get("/search/suggest/?q=zebrafinch").json()
+        assert "zebrafinch" not in str(data) and "quarantine" not in str(data)
+
+
+class TestHostileQueries:
+    @pytest.mark.parametrize(
+        ("query", "message"),
+        [
+            ("", "Type a few words"),
+            ("the of and", "too common"),
+            ("-cuba", "what to leave out"),
+            ("!!! ???", "couldn't find any words"),
+        ],
+    )
+    def test_helpful_messages(self, client, library, query, message):
+        response = client.get("/search/", {"q": query})
+        assert response.status_code == 200
+        assert message in response.content.decode().replace("&#x27;", "'")
+
+    @pytest.mark.parametrize(
+        "query",
+        ["x" * 10000, '"unbalanced', "'; DROP TABLE catalogue_essay; --", "NEAR(a b)", "a* OR ^b", "\x00\x01\x02", "{title}:x"],
+    )
+    def test_odd_queries_get_a_page(self, client, library, query):
+        assert client.get("/search/", {"q": query}).status_code == 200
+
+    @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(st.text(max_size=300))
+    def test_arbitrary_text_never_errors_or_logs_an_exception(self, client, library, caplog, raw):
+        caplog.clear()
+        with caplog.at_level(logging.ERROR):
+            response = client.get("/search/", {"q": raw.replace("\x00", "")})
+            assert client.get("/search/suggest/", {"q": raw.replace("\x00", "")}).status_code == 200
+        assert response.status_code == 200
+        assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+
+    def test_bad_page_and_sort(self, client, library):
+        for params in ({"q": "cuban", "page": "zz"}, {"q": "cuban", "page": "-4"}, {"q": "cuban", "sort": "drop"}):
+            assert client.get("/search/", params).status_code == 200
+
+
+def test_system_check_is_clean():
+    from redink.search.checks import search_backend_check
+
+    assert search_backend_check(databases=["default"]) == []
+
+
+def test_parsed_queries_are_bound_not_concatenated(library):
+    """SQL-looking input is treated as words; the table is still there afterwards."""
+    search_essays(raw="x'); DELETE FROM catalogue_essay; --", params={}, viewer=None)
+    assert search_essays(raw="macbeth", params={}, viewer=None).total == 1
+    assert parse_query("a OR").words == ["a"] or parse_query("a OR").is_empty
