@@ -214,8 +214,13 @@ def assert_no_leak(world: LeakWorld, responses: dict[str, tuple[int, str]], who:
 
 def extra_urls(world: LeakWorld) -> set[str]:
     """Channels that take input: searches for hidden words must not echo hidden text."""
-    some_hidden = sorted(m for m in world.hidden if m.endswith("x"))[::40]
-    return {f"/search/?q={word}" for word in some_hidden} | {"/sitemap.xml", "/robots.txt"}
+    some_hidden = sorted(m for m in world.hidden if m.endswith("x"))[::20]
+    searches = {f"/search/?q={word}" for word in some_hidden}
+    searches |= {f"/search/?q={word}&sort=newest" for word in some_hidden[:5]}
+    searches |= {f"/search/?q=discusses+{word}" for word in some_hidden[:5]}
+    searches |= {f"/search/suggest/?q={word}" for word in some_hidden}
+    searches |= {"/search/?q=sentence+detail", "/search/?q=paragraph", "/search/suggest/?q=question"}
+    return searches | {"/sitemap.xml", "/robots.txt"}
 
 
 @pytest.mark.django_db

@@ -195,3 +195,46 @@ def test_parsed_queries_are_bound_not_concatenated(library):
     search_essays(raw="x'); DELETE FROM catalogue_essay; --", params={}, viewer=None)
     assert search_essays(raw="macbeth", params={}, viewer=None).total == 1
     assert parse_query("a OR").words == ["a"] or parse_query("a OR").is_empty
+
+
+def one_edit_typos(word, rng):
+    """Four misspellings of a word: a letter inserted, deleted, swapped with its neighbour, replaced."""
+    i = rng.randrange(1, len(word) - 1)
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    insert = word[:i] + rng.choice(letters) + word[i:]
+    delete = word[:i] + word[i + 1 :]
+    swap = word[: i - 1] + word[i] + word[i - 1] + word[i + 1 :]
+    replace = word[:i] + rng.choice([c for c in letters if c != word[i]]) + word[i + 1 :]
+    return [t for t in (insert, delete, swap, replace) if t != word]
+
+
+def test_one_edit_typos_in_demo_titles_still_find_the_essay():
+    """Every word of six letters or more in every demo title, misspelt four ways."""
+    import random
+
+    from django.test import TestCase
+
+    from redink.demo.library import load_demo_library
+    from redink.search.query import words_of
+
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        load_demo_library()
+    from redink.catalogue.models import Essay
+
+    rng = random.Random(7)
+    trials = found = 0
+    misses = []
+    for essay in Essay.objects.published().order_by("slug"):
+        for word in {w for w in essay.title.split() if len(words_of(w)) == 1 and len(words_of(w)[0]) >= 6}:
+            clean = words_of(word)[0]
+            for typo in one_edit_typos(clean, rng):
+                query = essay.title.replace(word, typo, 1)
+                results = search_essays(raw=query, params={}, viewer=None)
+                trials += 1
+                if essay.slug in hit_slugs(results)[:5]:
+                    found += 1
+                else:
+                    misses.append(query)
+    print(f"typo queries: {found}/{trials} found in the top 5")
+    assert trials >= 150
+    assert found / trials >= 0.9, f"{found}/{trials}; missed e.g. {misses[:10]}"
