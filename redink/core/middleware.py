@@ -27,7 +27,9 @@ class SharedCacheMiddleware:
             return response
         if self._shareable(request, response):
             _drop_vary_cookie(response)
-            patch_cache_control(response, public=True, max_age=60, s_maxage=settings.REDINK_SHARED_CACHE_SECONDS)
+            # max-age=0: a browser revalidates, so after logging in nobody sees their own stale
+            # anonymous copy; s-maxage lets the shared cache keep serving it to visitors.
+            patch_cache_control(response, public=True, max_age=0, s_maxage=settings.REDINK_SHARED_CACHE_SECONDS)
         else:
             patch_cache_control(response, private=True, no_cache=True)
         return response

@@ -7,7 +7,7 @@ missing browser is a failure: a green build must mean the browser tests ran.
 
 Register the fixtures from a `conftest.py` next to the tests:
 
-    from redink.testing.browser import browser_context, chromium_browser, page  # noqa: F401
+    from redink.testing.browser import axe, browser_context, chromium_browser, page  # noqa: F401
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ import pytest
 from redink.testing.environment import services_required
 
 if TYPE_CHECKING:
+    from axe_playwright_python.sync_playwright import Axe
     from playwright.sync_api import Browser, BrowserContext, Page
 
 # Playwright's sync API keeps an asyncio loop running in the test thread, and Django refuses
@@ -98,6 +99,15 @@ def chromium_browser() -> Iterator[Browser]:
         playwright.stop()
 
 
+@pytest.fixture(scope="session")
+def axe() -> Axe:
+    try:
+        from axe_playwright_python.sync_playwright import Axe
+    except ImportError:
+        browser_unavailable("axe-playwright-python is not installed (pip install -r requirements-dev.txt)")
+    return Axe()
+
+
 @pytest.fixture
 def browser_context(chromium_browser: Browser, live_server: Any) -> Iterator[Callable[..., BrowserContext]]:
     """Makes fresh browser contexts on the live server (`new_context(PHONE)`); all closed after the test."""
@@ -131,11 +141,9 @@ def log_in(context: BrowserContext, user: Any, *, base_url: str) -> None:
     context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": base_url}])
 
 
-def serious_axe_violations(page: Page) -> list[dict[str, Any]]:
+def serious_axe_violations(axe: Axe, page: Page) -> list[dict[str, Any]]:
     """axe-core's violations of impact serious or critical on the page as it is now."""
-    from axe_playwright_python.sync_playwright import Axe
-
-    results = Axe().run(page)
+    results = axe.run(page)
     return [v for v in results.response["violations"] if v.get("impact") in SERIOUS_IMPACTS]
 
 
@@ -154,20 +162,23 @@ def usability_problems(page: Page, screen: Screen) -> list[str]:
     """What stops a person using the page at this screen size: sideways scrolling, no search box, no heading."""
     problems = []
     scroll_width, inner_width = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
-    if inner_width > screen.width:
-        problems.append(
-            f"the page is laid out {inner_width}px wide on a {screen.width}px screen (missing or broken meta viewport)"
-        )
-    if scroll_width > inner_width:
+    # A phone lays out at its own width only with a working meta viewport, and zooms out (so
+    # innerWidth grows to match) when content is wider: both mean sideways scrolling or tiny text.
+    if scroll_width > inner_width or inner_width > screen.width:
         wide = page.evaluate(
             """(limit) => [...document.querySelectorAll('body *')]
                 .filter((el) => el.getBoundingClientRect().right > limit + 0.5)
                 .slice(0, 5)
                 .map((el) => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '')
-                     + (el.className && typeof el.className === 'string' ? '.' + el.className.trim().split(/\\s+/).join('.') : ''))""",
-            inner_width,
+                     + (typeof el.className === 'string' && el.className.trim()
+                        ? '.' + el.className.trim().split(/\\s+/).join('.') : ''))""",
+            screen.width,
         )
-        problems.append(f"scrolls sideways: {scroll_width}px of content in a {inner_width}px window; too wide: {wide}")
+        culprits = wide or "none (check the meta viewport)"
+        problems.append(
+            f"content is {scroll_width}px wide in a {inner_width}px window on a {screen.width}px screen "
+            f"(the page scrolls sideways or is zoomed out); wider than the screen: {culprits}"
+        )
     if not page.locator(".site-header input[type=search]").is_visible():
         problems.append("the header search box is not visible")
     headings = page.locator("main h1")

@@ -1,1 +1,1 @@
-from redink.testing.browser import browser_context, chromium_browser, page  # noqa: F401
+from redink.testing.browser import axe, browser_context, chromium_browser, page  # noqa: F401
