@@ -49,8 +49,12 @@ SCHEMA = [
     "CREATE TABLE IF NOT EXISTS search_words (word TEXT PRIMARY KEY, df INTEGER NOT NULL) WITHOUT ROWID",
     "CREATE VIRTUAL TABLE IF NOT EXISTS search_words_tri USING fts5(word, tokenize='trigram')",
     "CREATE VIRTUAL TABLE IF NOT EXISTS search_titles_tri USING fts5(title, tokenize='trigram')",
+    # A narrow copy of what facets and the "newest" sort read, so they never touch essay rows.
+    "CREATE TABLE IF NOT EXISTS search_facets (essay_id INTEGER PRIMARY KEY, level_id INTEGER NOT NULL, "
+    "subject_id INTEGER NOT NULL, published_at TEXT)",
 ]
 DROP = [
+    "DROP TABLE IF EXISTS search_facets",
     "DROP TABLE IF EXISTS search_titles_tri",
     "DROP TABLE IF EXISTS search_words_tri",
     "DROP TABLE IF EXISTS search_words",
@@ -136,6 +140,10 @@ class SQLiteFTS5Backend(SearchBackend):
             cursor.executemany(
                 "INSERT INTO search_titles_tri(rowid, title) VALUES (%s, %s)", [(d.essay_id, d.title) for d in documents]
             )
+            cursor.executemany(
+                "INSERT OR REPLACE INTO search_facets(essay_id, level_id, subject_id, published_at) VALUES (%s, %s, %s, %s)",
+                [(d.essay_id, d.level_id, d.subject_id, d.published_at.isoformat() if d.published_at else None) for d in documents],
+            )
             if update_vocabulary:
                 counts: Counter[str] = Counter()
                 for d in documents:
@@ -178,6 +186,7 @@ class SQLiteFTS5Backend(SearchBackend):
         placeholders = ",".join(["%s"] * len(ids))
         cursor.execute(f"DELETE FROM search_fts WHERE rowid IN ({placeholders})", ids)  # noqa: S608
         cursor.execute(f"DELETE FROM search_titles_tri WHERE rowid IN ({placeholders})", ids)  # noqa: S608
+        cursor.execute(f"DELETE FROM search_facets WHERE essay_id IN ({placeholders})", ids)  # noqa: S608
         if update_vocabulary:
             counts: Counter[str] = Counter()
             for _, title, free in existing:
@@ -193,6 +202,7 @@ class SQLiteFTS5Backend(SearchBackend):
             cursor.execute("DELETE FROM search_fts")
             cursor.execute("INSERT INTO search_spell(search_spell) VALUES ('delete-all')")
             cursor.execute("DELETE FROM search_titles_tri")
+            cursor.execute("DELETE FROM search_facets")
             cursor.execute("DELETE FROM search_words")
             cursor.execute("DELETE FROM search_words_tri")
 
@@ -262,16 +272,18 @@ class SQLiteFTS5Backend(SearchBackend):
                 return [row[0] for row in cursor.fetchall()]
             candidates = self._relevance_candidates(cursor, request, expression)
             return self._rank_within(cursor, expression, candidates, limit, offset)
-        order = "e.published_at DESC, e.id DESC" if request.sort == "newest" else "e.reading_count DESC, e.id DESC"
         if total <= RANK_CANDIDATES:
             source = "SELECT rowid FROM search_fts WHERE search_fts MATCH %s"
         else:
-            # Newest and most-read both favour recent rows; a bounded window of the newest
-            # matches keeps the sort cheap on any query.
-            source = "SELECT rowid FROM search_fts WHERE search_fts MATCH %s ORDER BY rowid DESC LIMIT 3000"
+            # Both sorts favour recent rows; a bounded window of the newest matches keeps
+            # the sort cheap on any query.
+            source = f"SELECT rowid FROM search_fts WHERE search_fts MATCH %s ORDER BY rowid DESC LIMIT {RANK_CANDIDATES}"
+        if request.sort == "newest":
+            join, order = "search_facets e ON e.essay_id = m.rowid", "e.published_at DESC, e.essay_id DESC"
+        else:  # most read, fresh from the catalogue (the index does not keep reading counts)
+            join, order = "catalogue_essay e ON e.id = m.rowid", "e.reading_count DESC, e.id DESC"
         cursor.execute(
-            f"SELECT e.id FROM ({source}) m JOIN catalogue_essay e ON e.id = m.rowid "  # noqa: S608
-            f"ORDER BY {order} LIMIT %s OFFSET %s",
+            f"SELECT m.rowid FROM ({source}) m JOIN {join} ORDER BY {order} LIMIT %s OFFSET %s",  # noqa: S608
             [expression, limit, offset],
         )
         return [row[0] for row in cursor.fetchall()]
@@ -320,7 +332,7 @@ class SQLiteFTS5Backend(SearchBackend):
         cursor.execute(
             "SELECT e.level_id, e.subject_id, count(*) FROM "
             "(SELECT rowid FROM search_fts WHERE search_fts MATCH %s LIMIT %s) m "
-            "JOIN catalogue_essay e ON e.id = m.rowid GROUP BY e.level_id, e.subject_id",
+            "JOIN search_facets e ON e.essay_id = m.rowid GROUP BY e.level_id, e.subject_id",
             [_facet_expression(request), COUNT_CAP + 1],
         )
         levels: Counter[int] = Counter()

@@ -1,0 +1,140 @@
+"""Search benchmark: view latency over the committed query log, index build time and size,
+recall@10 against unbounded bm25, title suggestions, and Tantivy on the same corpus.
+
+    python manage.py generate_corpus --essays 160000 --seed 1
+    python manage.py bench_search --json bench-search-sqlite.json
+
+Run it once per database (DATABASE_URL) and pass --against the other run's JSON to get the
+PostgreSQL/SQLite ratio.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import connection
+from django.test import Client
+
+from redink.catalogue.models import Essay, Level
+from redink.core.progress import ProgressBar
+from redink.search.backends import get_backend
+from redink.search.backends.base import SearchRequest
+from redink.search.bench.measure import Timings, time_each
+from redink.search.bench.querylog import LOG_PATH, build_log, load_log, write_log
+from redink.search.query import parse_query
+from redink.search.services import search_rebuild
+
+
+class Command(BaseCommand):
+    help = "Benchmark search on the essays in the database (make them with generate_corpus)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--log", type=Path, default=LOG_PATH, help="Query log (TSV).")
+        parser.add_argument("--write-log", action="store_true", help="Derive the query log from this corpus and save it.")
+        parser.add_argument("--skip-rebuild", action="store_true", help="Use the index as it is.")
+        parser.add_argument("--no-tantivy", action="store_true")
+        parser.add_argument("--rounds", type=int, default=3, help="Timed runs per query (median kept).")
+        parser.add_argument("--json", type=Path, help="Write the figures here.")
+        parser.add_argument("--against", type=Path, help="Another run's JSON: print this run's p95 ratio to it.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        essays = Essay.objects.published()
+        total = essays.count()
+        if not total:
+            raise CommandError("No published essays: run generate_corpus first.")
+        if options["write_log"]:
+            write_log(build_log(essays=essays.order_by("pk")[:2000]), options["log"])
+            self.stdout.write(f"Wrote the query log to {options['log']}.")
+        log = load_log(options["log"])
+        report: dict[str, Any] = {"database": connection.vendor, "essays": total, "queries": len(log)}
+        out = self.stdout.write
+
+        if not options["skip_rebuild"]:
+            bar = ProgressBar(total=total, label="Indexing", stream=sys.stderr)
+            started = time.perf_counter()
+            search_rebuild(progress=bar.update)
+            bar.finish()
+            report["index_build_s"] = round(time.perf_counter() - started, 1)
+        text_bytes = sum(len(b.encode()) + len(t.encode()) for t, b in essays.values_list("title", "body").iterator())
+        index_bytes = get_backend().index_size_bytes()
+        report["text_mb"] = round(text_bytes / 1e6, 1)
+        report["index_mb"] = round(index_bytes / 1e6, 1)
+        report["index_to_text"] = round(index_bytes / text_bytes, 2) if text_bytes else None
+
+        levels = dict(Level.objects.values_list("slug", "pk"))
+        client = Client()
+
+        def view_call(params: dict[str, str]) -> Any:
+            def call() -> None:
+                response = client.get("/search/", params)
+                if response.status_code != 200:
+                    raise CommandError(f"/search/ answered {response.status_code} for {params}")
+
+            return call
+
+        timings = time_each([view_call(q.params) for q in log], rounds=options["rounds"])
+        report["view"] = timings.summary()
+        by_kind: dict[str, list[float]] = defaultdict(list)
+        for query, sample in zip(log, timings.samples_ms, strict=True):
+            by_kind[query.kind].append(sample)
+        report["view_by_kind"] = {kind: Timings(samples).summary() for kind, samples in sorted(by_kind.items())}
+
+        report["recall_at_10"], report["recall_queries"] = self._recall(log, levels)
+        report["suggest"], report["exact_title"] = self._suggestions(log, client)
+
+        if not options["no_tantivy"]:
+            report["tantivy"] = self._tantivy(log, levels, essays, rounds=options["rounds"])
+            report["view_to_tantivy_p95"] = round(report["view"]["p95_ms"] / max(report["tantivy"]["p95_ms"], 1e-3), 1)
+
+        if options["against"]:
+            other = json.loads(options["against"].read_text())
+            report["p95_ratio_to_" + other["database"]] = round(report["view"]["p95_ms"] / other["view"]["p95_ms"], 2)
+
+        out(json.dumps(report, indent=2))
+        if options["json"]:
+            options["json"].write_text(json.dumps(report, indent=2) + "\n")
+
+    def _recall(self, log, levels) -> tuple[float, int]:  # type: ignore[no-untyped-def]
+        backend = get_backend()
+        recalls = []
+        for query in log:
+            parsed = parse_query(query.q)
+            if parsed.is_empty:
+                continue
+            request = SearchRequest(query=parsed, level_id=levels.get(query.level), per_page=10, with_facets=False)
+            reference = backend.reference_top(request, 10)
+            if not reference:
+                continue
+            ours = {hit.essay_id for hit in backend.search(request).hits}
+            recalls.append(len(ours & set(reference)) / len(reference))
+        return (round(statistics.mean(recalls), 3) if recalls else 0.0), len(recalls)
+
+    def _suggestions(self, log, client) -> tuple[dict[str, float], dict[str, float]]:  # type: ignore[no-untyped-def]
+        typed = [" ".join(q.q.split()[:3]) for q in log if q.kind == "typo"]
+        titles = list(Essay.objects.published().order_by("pk").values_list("title", flat=True)[: len(typed) or 1])
+        suggest = time_each([lambda t=t: client.get("/search/suggest/", {"q": t}) for t in typed], rounds=3)
+        exact = time_each(
+            [lambda t=t: list(Essay.objects.filter(title=t).values_list("pk", flat=True)[:8]) for t in titles], rounds=3
+        )
+        return suggest.summary(), exact.summary()
+
+    def _tantivy(self, log, levels, essays, *, rounds: int) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+        try:
+            from redink.search.bench.tantivy_reference import TantivyReference
+        except ImportError as exc:  # pragma: no cover
+            raise CommandError("pip install tantivy (in requirements-dev.txt)") from exc
+        rows = essays.order_by("pk").values_list("pk", "title", "body", "level_id").iterator(chunk_size=2000)
+        reference = TantivyReference.build(list(rows))
+        try:
+            parsed = [(parse_query(q.q), levels.get(q.level)) for q in log]
+            timings = time_each([lambda p=p, lv=lv: reference.search(p, level_id=lv) for p, lv in parsed], rounds=rounds)
+            return {**timings.summary(), "index_build_s": round(reference.build_seconds, 1)}
+        finally:
+            reference.close()
