@@ -24,10 +24,13 @@ INTERLEAVED = "interleaved"
 COPY_KINDS: tuple[str, ...] = (EXACT, EDITED, FIRST_HALF, EXTRACTS, INTERLEAVED)
 
 DEFAULT_COPY_RATE = 0.025
+GUARANTEED_KINDS_FROM = 100
 DEFAULT_WORDS = (1000, 2000)
 # Essays are published over four recent years, in index order (a copy comes after its source).
 PUBLISHED_FROM = datetime(2021, 9, 1, tzinfo=UTC)
 PUBLISHED_SPAN = timedelta(days=4 * 365)
+READINGS_SCALE = 40
+READINGS_ALPHA = 1.2
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,18 +60,24 @@ class CorpusPlan:
         # A string seed is hashed with SHA-512 by `random`, independent of PYTHONHASHSEED.
         return random.Random(f"redink-corpus:{self.seed}:essay:{index}")
 
-    def published_at(self, index: int) -> datetime:
-        jitter = random.Random(f"redink-corpus:{self.seed}:published:{index}").random()
-        fraction = (index + jitter) / len(self.essays)
-        return (PUBLISHED_FROM + PUBLISHED_SPAN * fraction).replace(microsecond=0)
+    def publication(self, index: int) -> tuple[datetime, int]:
+        """When the essay was published (in index order, over four years) and how often it was read."""
+        rng = random.Random(f"redink-corpus:{self.seed}:published:{index}")
+        fraction = (index + rng.random()) / len(self.essays)
+        published_at = (PUBLISHED_FROM + PUBLISHED_SPAN * fraction).replace(microsecond=0)
+        # Readings are heavy-tailed: most essays are read a little, a few very often.
+        return published_at, int(READINGS_SCALE * (rng.paretovariate(READINGS_ALPHA) - 1))
 
 
 def _copy_plan(*, rng: random.Random, essays: int, copy_rate: float) -> dict[int, str]:
-    """Which indexes are copies and of what kind: every kind at least once once there are a few dozen essays."""
-    first = max(2, essays // 50)
-    if copy_rate <= 0 or essays - first < len(COPY_KINDS):
+    """Which indexes are copies, and of what kind; from 100 essays up, every kind at least once."""
+    first = max(2, essays // 50)  # copies need originals before them
+    count = round(essays * copy_rate)
+    if copy_rate > 0 and essays >= GUARANTEED_KINDS_FROM:
+        count = max(count, len(COPY_KINDS))
+    count = min(count, essays - first)
+    if count <= 0:
         return {}
-    count = min(essays - first, max(len(COPY_KINDS), round(essays * copy_rate)))
     indexes = sorted(rng.sample(range(first, essays), count))
     kinds = [COPY_KINDS[i % len(COPY_KINDS)] for i in range(count)]
     rng.shuffle(kinds)

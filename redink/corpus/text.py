@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
+from itertools import pairwise
 
 from .plan import EDITED, EXACT, EXTRACTS, FIRST_HALF, INTERLEAVED, ORIGINAL, CorpusPlan, EssayPlan
 from .topics import Topic
@@ -21,6 +22,7 @@ PARAGRAPH_WORDS = (120, 220)
 QUESTION_RATE = 0.05
 QUESTION_WORDS = ("how", "why", "what", "can", "does", "should", "could", "would")
 COMMAS_PER_WORD = 1 / 14
+PHRASE_RATE = 0.1  # of a topic's words, the share that start one of its set phrases
 SHARE_JITTER = 0.02
 EDIT_RATE = 0.10
 EXTRACT_PASSAGES = (3, 5)
@@ -61,8 +63,10 @@ class Draft:
         return "\n\n".join(self.paragraphs)
 
 
-def _capitalise(word: str) -> str:
-    return word[:1].upper() + word[1:]
+def _capitalise(text: str) -> str:
+    """Upper-case the first letter (after any opening quote)."""
+    head = len(text) - len(text.lstrip("'\""))
+    return text[:head] + text[head : head + 1].upper() + text[head + 1 :]
 
 
 def sentence_lengths(*, rng: random.Random, words: int) -> list[int]:
@@ -82,23 +86,37 @@ def sentence_lengths(*, rng: random.Random, words: int) -> list[int]:
     return lengths
 
 
+def place_topic_words(*, rng: random.Random, topic: Topic, tokens: list[str], share: float) -> None:
+    """Overwrite about `share` of the tokens with the topic's words, some as its set phrases."""
+    topical = round(len(tokens) * share)
+    positions = rng.sample(range(len(tokens)), topical)
+    for position, word in zip(positions, topic.draw(rng, topical), strict=True):
+        tokens[position] = word
+    phrases = round(topical * PHRASE_RATE)
+    for position, phrase in zip(positions[:phrases], rng.choices(topic.phrases, k=phrases), strict=True):
+        if position + len(phrase) <= len(tokens):
+            tokens[position : position + len(phrase)] = phrase
+
+
 def write_sentences(*, rng: random.Random, vocabulary: Vocabulary, topic: Topic, words: int) -> list[str]:
     tokens = vocabulary.draw(rng, words)
     share = min(max(topic.share + rng.uniform(-SHARE_JITTER, SHARE_JITTER), 0.0), 1.0)
-    topical = round(words * share)
-    for position, word in zip(rng.sample(range(words), topical), topic.draw(rng, topical), strict=True):
-        tokens[position] = word
+    place_topic_words(rng=rng, topic=topic, tokens=tokens, share=share)
     function_words = vocabulary.function_words
+    lengths = sentence_lengths(rng=rng, words=words)
+    # A sentence rarely ends on "the": a content word takes the last place instead.
+    last_words = vocabulary.draw_content(rng, len(lengths))
     sentences = []
     start = 0
-    for length in sentence_lengths(rng=rng, words=words):
+    for length, last_word in zip(lengths, last_words, strict=True):
         sentence = tokens[start : start + length]
         start += length
         if sentence[-1] in function_words:
-            sentence[-1] = vocabulary.draw_content_word(rng)
+            sentence[-1] = last_word
         if length >= 6:
-            for position in rng.sample(range(2, length - 2), int(length * COMMAS_PER_WORD + rng.random())):
-                if sentence[position] not in function_words:
+            for _ in range(int(length * COMMAS_PER_WORD + rng.random())):
+                position = 2 + int(rng.random() * (length - 4))
+                if sentence[position] not in function_words and not sentence[position].endswith(","):
                     sentence[position] += ","
         if rng.random() < QUESTION_RATE:
             sentence[0] = rng.choice(QUESTION_WORDS)
@@ -117,11 +135,16 @@ def split_paragraphs(*, rng: random.Random, sentences: list[str], words: int) ->
     size = len(sentences) / count
     cuts = sorted({round(size * (i + rng.uniform(-0.3, 0.3))) for i in range(1, count)} - {0, len(sentences)})
     bounds = [0, *cuts, len(sentences)]
-    return [sentences[a:b] for a, b in zip(bounds, bounds[1:], strict=False) if b > a]
+    return [sentences[a:b] for a, b in pairwise(bounds) if b > a]
 
 
 def write_title(*, rng: random.Random, topic: Topic) -> str:
-    a, b, c = topic.draw(rng, 3)
+    words: list[str] = []
+    while len(words) < 3:
+        word = topic.draw(rng, 1)[0]
+        if word not in words:
+            words.append(word)
+    a, b, c = words
     return _capitalise(rng.choice(TITLE_PATTERNS).format(a=a, b=b, c=c))
 
 
@@ -142,7 +165,7 @@ def _edit_token(*, rng: random.Random, vocabulary: Vocabulary, token: str, first
     core = token.rstrip(",.?")
     tail = token[len(core) :]
     while True:
-        word = vocabulary.draw_content_word(rng) if tail.endswith((".", "?")) else vocabulary.draw(rng, 1)[0]
+        word = vocabulary.draw_content(rng, 1)[0] if tail.endswith((".", "?")) else vocabulary.draw(rng, 1)[0]
         if word != core.lower():
             return (_capitalise(word) if first else word) + tail
 
@@ -226,7 +249,9 @@ def write_essay(*, corpus: CorpusPlan, index: int) -> Draft:
         return Draft(plan=plan, title=source.title, sentences=source.sentences)
     if plan.copy_kind == EDITED:
         vocabulary = corpus.vocabulary
-        paragraphs = [edit_sentences(rng=rng, vocabulary=vocabulary, sentences=p, rate=EDIT_RATE) for p in source.sentences]
+        paragraphs = [
+            edit_sentences(rng=rng, vocabulary=vocabulary, sentences=p, rate=EDIT_RATE) for p in source.sentences
+        ]
         return Draft(plan=plan, title=source.title, sentences=paragraphs)
     if plan.copy_kind == FIRST_HALF:
         return Draft(plan=plan, title=source.title, sentences=first_half(source))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 from django.utils.text import slugify
 
@@ -30,7 +31,16 @@ SECTION_PATTERNS: tuple[str, ...] = (
 TOPIC_BAND = (600, 12_000)
 TOPIC_WORDS = (30, 80)
 TOPIC_SHARE = (0.10, 0.18)
-TOPIC_EXPONENT = 0.9
+TOPIC_EXPONENT = 0.7
+# Collocations ("cold war", "balance of power"), so phrase queries have real phrases to find.
+PHRASES = (4, 10)
+PHRASE_PATTERNS: tuple[tuple[str, ...], ...] = (
+    ("a", "b"),
+    ("a", "b"),
+    ("a", "of", "b"),
+    ("a", "b", "c"),
+    ("a", "and", "b"),
+)
 TOPICS_PER_SECTION = (3, 6)
 SECTIONS_PER_SUBJECT = (4, 8)
 
@@ -42,6 +52,7 @@ class Topic:
     cum_weights: list[float]
     share: float  # fraction of an essay's tokens drawn from the topic's own words
     popularity: float
+    phrases: list[tuple[str, ...]]
 
     def draw(self, rng: random.Random, k: int) -> list[str]:
         return rng.choices(self.words, cum_weights=self.cum_weights, k=k)
@@ -59,6 +70,15 @@ class SectionLayout:
 def default_topic_count(essays: int) -> int:
     """About 40 essays a topic for small corpora, 400 topics at most."""
     return max(10, min(400, essays // 40))
+
+
+def _phrases(*, rng: random.Random, words: list[str]) -> list[tuple[str, ...]]:
+    phrases = []
+    for _ in range(rng.randint(*PHRASES)):
+        a, b, c = rng.sample(words[:20], 3)
+        named = {"a": a, "b": b, "c": c}
+        phrases.append(tuple(named.get(part, part) for part in rng.choice(PHRASE_PATTERNS)))
+    return phrases
 
 
 def build_topics(*, rng: random.Random, vocabulary: Vocabulary, count: int) -> list[Topic]:
@@ -84,6 +104,7 @@ def build_topics(*, rng: random.Random, vocabulary: Vocabulary, count: int) -> l
                 cum_weights=zipf_cum_weights(count=size, exponent=TOPIC_EXPONENT),
                 share=rng.uniform(*TOPIC_SHARE),
                 popularity=rng.lognormvariate(0.0, 0.5),
+                phrases=_phrases(rng=rng, words=words),
             )
         )
     return topics
@@ -128,7 +149,12 @@ def _deal_topics(*, rng: random.Random, topics: list[Topic]) -> list[list[int]]:
     return groups
 
 
-def _name(*, rng: random.Random, words: list[str], pattern: str) -> str:
+def _subject_name(rng: random.Random, words: list[str]) -> str:
+    return f"{rng.choice(words).capitalize()} {rng.choice(SUBJECT_SUFFIXES)}".strip()
+
+
+def _section_name(rng: random.Random, words: list[str]) -> str:
+    pattern = rng.choice(SECTION_PATTERNS)
     a, b, c = (rng.choice(words) for _ in range(3))
     name = pattern.format(a=a, b=b, c=c)
     return name[0].upper() + name[1:]
@@ -145,27 +171,19 @@ def _unique_name(*, taken: set[str], make: Callable[[], str]) -> str:
 def build_taxonomy(*, rng: random.Random, vocabulary: Vocabulary, topics: list[Topic]) -> list[SectionLayout]:
     """Sections (with their topics) grouped into subjects, subjects spread over the levels."""
     groups = _deal_topics(rng=rng, topics=topics)
-    subject_sizes = _group_sizes(
-        rng=rng, total=len(groups), low=SECTIONS_PER_SUBJECT[0], high=SECTIONS_PER_SUBJECT[1]
-    )
+    subject_sizes = _group_sizes(rng=rng, total=len(groups), low=SECTIONS_PER_SUBJECT[0], high=SECTIONS_PER_SUBJECT[1])
     level_count = min(len(LEVELS), len(subject_sizes))
     subject_names: dict[str, set[str]] = {level: set() for level in LEVELS}
     sections: list[SectionLayout] = []
     naming_words = vocabulary.content_words[100:3000]
     for subject_number, size in enumerate(subject_sizes):
         level = LEVELS[subject_number % level_count]
-        subject = _unique_name(
-            taken=subject_names[level],
-            make=lambda: f"{rng.choice(naming_words).capitalize()} {rng.choice(SUBJECT_SUFFIXES)}".strip(),
-        )
+        subject = _unique_name(taken=subject_names[level], make=partial(_subject_name, rng, naming_words))
         section_names: set[str] = set()
         for _ in range(size):
             topic_ids = groups[len(sections)]
             words = [w for t in topic_ids for w in topics[t].words[:5]]
-            name = _unique_name(
-                taken=section_names,
-                make=lambda words=words: _name(rng=rng, words=words, pattern=rng.choice(SECTION_PATTERNS)),
-            )
+            name = _unique_name(taken=section_names, make=partial(_section_name, rng, words))
             sections.append(
                 SectionLayout(id=len(sections), level=level, subject=subject, name=name, topics=tuple(topic_ids))
             )

@@ -7,7 +7,11 @@ tending to be more frequent, as in real text.
 
 from __future__ import annotations
 
+import functools
+import math
 import random
+import sys
+from array import array
 from dataclasses import dataclass, field
 from itertools import accumulate
 
@@ -53,32 +57,72 @@ SINGLE_CONSONANTS = "bcdfghklmnprstvwz"
 MIN_LENGTH = 2
 MAX_LENGTH = 14
 DEFAULT_SIZE = 24_000
-DEFAULT_EXPONENT = 1.05
+DEFAULT_EXPONENT = 1.1
+# Mandelbrot's shift flattens the very top, so "the" is ~6% of words as in English, not ~11%.
+DEFAULT_SHIFT = 1.0
+
+
+class TableSampler:
+    """Draws words with exact probabilities, mostly without a Python-level step per word.
+
+    Each word gets floor(p * 65536) slots of a 65,536-slot table, indexed by random 16-bit
+    numbers (one `randbytes` call, then a C-level `map`). A draw that lands on a slot left
+    over by the rounding is drawn again from the rounding remainders, by a second table and
+    then an exact bisect, so every word keeps exactly its probability.
+    """
+
+    BITS = 16
+
+    def __init__(self, words: list[str], weights: list[float], *, depth: int = 2) -> None:
+        size = 1 << self.BITS
+        total = math.fsum(weights)
+        slots: list[str | None] = []
+        remainders = []
+        for word, weight in zip(words, weights, strict=True):
+            exact = weight / total * size
+            whole = int(exact)
+            slots.extend([word] * whole)
+            remainders.append(exact - whole)
+        del slots[size:]  # only float rounding could overfill it
+        slots.extend([None] * (size - len(slots)))
+        self._slots = slots
+        self._words = words
+        self._remainder_cum = list(accumulate(remainders))
+        self._fallback = TableSampler(words, remainders, depth=depth - 1) if depth > 1 else None
+
+    def draw(self, rng: random.Random, k: int) -> list[str]:
+        indexes = array("H", rng.randbytes(2 * k))
+        if sys.byteorder == "big":
+            indexes.byteswap()  # the same words on every machine
+        drawn = list(map(self._slots.__getitem__, indexes))
+        misses = [i for i, word in enumerate(drawn) if word is None]
+        if misses:
+            if self._fallback is not None:
+                redrawn = self._fallback.draw(rng, len(misses))
+            else:
+                redrawn = rng.choices(self._words, cum_weights=self._remainder_cum, k=len(misses))
+            for i, word in zip(misses, redrawn, strict=True):
+                drawn[i] = word
+        return drawn  # type: ignore[return-value]
 
 
 @dataclass(frozen=True)
 class Vocabulary:
-    """Words by rank (function words first) and the cumulative weights to draw them with."""
+    """Words by rank (function words first) and how to draw them with Zipf-like frequencies."""
 
     words: list[str]
-    cum_weights: list[float]
+    weights: list[float] = field(repr=False)
     function_words: frozenset[str]
     content_words: list[str] = field(repr=False)
     content_cum_weights: list[float] = field(repr=False)
+    sampler: TableSampler = field(repr=False)
 
     def draw(self, rng: random.Random, k: int) -> list[str]:
-        return rng.choices(self.words, cum_weights=self.cum_weights, k=k)
+        return self.sampler.draw(rng, k)
 
-    def draw_content_word(self, rng: random.Random) -> str:
-        return rng.choices(self.content_words, cum_weights=self.content_cum_weights)[0]
-
-    def rank_of(self, word: str) -> int:
-        """1-based rank, for tests and reports; linear, so not for hot loops."""
-        return self.words.index(word) + 1
-
-    @property
-    def invented_count(self) -> int:
-        return len(self.content_words)
+    def draw_content(self, rng: random.Random, k: int) -> list[str]:
+        """Words below the function words, in their Zipf proportions."""
+        return rng.choices(self.content_words, cum_weights=self.content_cum_weights, k=k)
 
 
 class _Parts:
@@ -125,13 +169,20 @@ def invent_words(*, rng: random.Random, count: int, exclude: frozenset[str]) -> 
     return words
 
 
-def zipf_cum_weights(*, count: int, exponent: float, offset: int = 0) -> list[float]:
-    """Cumulative weights 1/rank^s for ranks offset+1 .. offset+count."""
-    return list(accumulate(1.0 / (rank**exponent) for rank in range(offset + 1, offset + count + 1)))
+def zipf_weights(*, count: int, exponent: float, offset: int = 0, shift: float = 0.0) -> list[float]:
+    """Weights 1/(rank + shift)^s for ranks offset+1 .. offset+count (Zipf-Mandelbrot when shift > 0)."""
+    return [1.0 / ((rank + shift) ** exponent) for rank in range(offset + 1, offset + count + 1)]
 
 
-def build_vocabulary(*, seed: int, size: int = DEFAULT_SIZE, exponent: float = DEFAULT_EXPONENT) -> Vocabulary:
-    """Function words, then `size` invented words, ranked; weight of rank r is 1/r^exponent."""
+def zipf_cum_weights(*, count: int, exponent: float, offset: int = 0, shift: float = 0.0) -> list[float]:
+    return list(accumulate(zipf_weights(count=count, exponent=exponent, offset=offset, shift=shift)))
+
+
+@functools.lru_cache(maxsize=4)  # immutable in use; tests and benchmarks build the same one repeatedly
+def build_vocabulary(
+    *, seed: int, size: int = DEFAULT_SIZE, exponent: float = DEFAULT_EXPONENT, shift: float = DEFAULT_SHIFT
+) -> Vocabulary:
+    """Function words, then `size` invented words, ranked; weight of rank r is 1/(r + shift)^exponent."""
     rng = random.Random(f"redink-corpus:{seed}:vocabulary")
     function_words = frozenset(FUNCTION_WORDS)
     invented = invent_words(rng=rng, count=size, exclude=function_words | ABBREVIATIONS)
@@ -140,10 +191,14 @@ def build_vocabulary(*, seed: int, size: int = DEFAULT_SIZE, exponent: float = D
     order = sorted(range(len(invented)), key=lambda i: len(invented[i]) + noise[i])
     content = [invented[i] for i in order]
     words = [*FUNCTION_WORDS, *content]
+    weights = zipf_weights(count=len(words), exponent=exponent, shift=shift)
     return Vocabulary(
         words=words,
-        cum_weights=zipf_cum_weights(count=len(words), exponent=exponent),
+        weights=weights,
+        sampler=TableSampler(words, weights),
         function_words=function_words,
         content_words=content,
-        content_cum_weights=zipf_cum_weights(count=len(content), exponent=exponent, offset=len(FUNCTION_WORDS)),
+        content_cum_weights=zipf_cum_weights(
+            count=len(content), exponent=exponent, offset=len(FUNCTION_WORDS), shift=shift
+        ),
     )
