@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: run test lint install bench clean
+.PHONY: run test lint install bench-search clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Redink needs Python 3.11 or newer")'
@@ -30,6 +30,15 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	DEBUG=1 $(BIN)/mypy
+
+## The search benchmark at CI size (BENCH_ESSAYS=160000 for the full run; see docs/performance.md).
+BENCH_ESSAYS ?= 2000
+BENCH_DB     ?= /tmp/redink-bench-$(BENCH_ESSAYS).sqlite3
+bench-search: install
+	rm -f $(BENCH_DB) $(BENCH_DB)-wal $(BENCH_DB)-shm
+	DEBUG=1 DATABASE_URL=sqlite:///$(BENCH_DB) $(BIN)/python manage.py migrate -v0
+	DEBUG=1 DATABASE_URL=sqlite:///$(BENCH_DB) $(BIN)/python manage.py generate_corpus --essays $(BENCH_ESSAYS) --seed 1 --quiet
+	DEBUG=1 DATABASE_URL=sqlite:///$(BENCH_DB) $(BIN)/python manage.py bench_search $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -26,6 +26,7 @@ class SearchDocument:
     is_teacher_marked: bool
     published_at: datetime | None
     reading_count: int
+    top: str = ""  # the common words this essay ranks highly for (impact.py)
 
     @property
     def facets(self) -> str:
@@ -70,9 +71,13 @@ def _find_run(haystack: list[str], needle: list[str], start: int) -> int | None:
     return None
 
 
-def document_for(essay: Essay) -> SearchDocument:
+def document_for(essay: Essay, *, impact: tuple[dict[str, float], float] | None = None) -> SearchDocument:
+    from .impact import load_thresholds, top_words
+
     visible = essay_text_for(essay=essay, viewer=None)
     free, hidden = split_free_hidden(essay.body.split(), visible.blocks)
+    thresholds, average_length = impact if impact is not None else load_thresholds()
+    top = top_words(f"{essay.title} {essay.body}", thresholds=thresholds, average_length=average_length)
     return SearchDocument(
         essay_id=essay.pk,
         title=essay.title,
@@ -84,4 +89,5 @@ def document_for(essay: Essay) -> SearchDocument:
         is_teacher_marked=essay.is_teacher_marked,
         published_at=essay.published_at,
         reading_count=essay.reading_count,
+        top=" ".join(top),
     )

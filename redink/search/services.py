@@ -8,6 +8,7 @@ from redink.catalogue.models import Essay
 
 from .backends import get_backend
 from .documents import SearchDocument, document_for
+from .impact import compute_thresholds, store_thresholds
 
 
 def search_sync_essay(*, essay_id: int) -> bool:
@@ -21,7 +22,10 @@ def search_sync_essay(*, essay_id: int) -> bool:
     return True
 
 
-def published_documents(chunk: int = 2000) -> Iterator[SearchDocument]:
+IMPACT_SAMPLE = 5000
+
+
+def published_documents(*, impact: tuple[dict[str, float], float], chunk: int = 2000) -> Iterator[SearchDocument]:
     queryset = Essay.objects.published().order_by("pk")
     last = 0
     while True:
@@ -29,9 +33,17 @@ def published_documents(chunk: int = 2000) -> Iterator[SearchDocument]:
         if not batch:
             return
         for essay in batch:
-            yield document_for(essay)
+            yield document_for(essay, impact=impact)
         last = batch[-1].pk
 
 
 def search_rebuild(*, progress: Callable[[int], None] | None = None) -> int:
-    return get_backend().rebuild(published_documents(), progress=progress)
+    """Recompute the high-impact thresholds from a sample, then reindex every published essay."""
+    published = Essay.objects.published()
+    size = published.count()
+    step = max(1, size // IMPACT_SAMPLE)
+    sample_ids = list(published.order_by("pk").values_list("pk", flat=True))[::step][:IMPACT_SAMPLE]
+    sample = (f"{t} {b}" for t, b in published.filter(pk__in=sample_ids).values_list("title", "body").iterator())
+    thresholds, average_length = compute_thresholds(sample, library_size=size)
+    store_thresholds(thresholds, average_length=average_length)
+    return get_backend().rebuild(published_documents(impact=(thresholds, average_length)), progress=progress)

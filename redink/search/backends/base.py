@@ -80,7 +80,40 @@ class SearchBackend(ABC):
         """The unbounded ranking (scores every match): for measuring recall only."""
 
     @abstractmethod
-    def suggest_titles(self, text: str, *, limit: int = 8) -> list[TitleSuggestion]: ...
+    def title_prefix_search(self, words: list[str], *, limit: int) -> list[TitleSuggestion]:
+        """Titles holding every word, the last one as a prefix."""
+
+    @abstractmethod
+    def vocabulary_has(self, word: str, *, prefix: bool = False) -> bool:
+        """Whether the spelling vocabulary (titles and free text) holds the word (or a word starting with it)."""
+
+    def suggest_titles(self, text: str, *, limit: int = 8) -> list[TitleSuggestion]:
+        """Titles for what has been typed so far, forgiving one or two typos per word."""
+        from redink.search.query import words_of
+        from redink.search.spelling import allowed_edits, edit_distance
+
+        words = list(words_of(text))[:8]
+        if not words:
+            return []
+        found = self.title_prefix_search(words, limit=limit)
+        if len(found) >= limit:
+            return found
+        corrected = list(words)
+        for i, word in enumerate(words):
+            last = i == len(words) - 1
+            if len(word) < 4 or self.vocabulary_has(word, prefix=last):
+                continue
+            scored = [
+                (edit_distance(word, candidate), -df, candidate)
+                for candidate, df in self.similar_words(word)
+                if edit_distance(word, candidate) <= allowed_edits(word)
+            ]
+            if scored:
+                corrected[i] = min(scored)[2]
+        if corrected != words:
+            seen = {s.essay_id for s in found}
+            found += [s for s in self.title_prefix_search(corrected, limit=limit) if s.essay_id not in seen]
+        return found[:limit]
 
     @abstractmethod
     def known_words(self, words: Iterable[str]) -> set[str]:

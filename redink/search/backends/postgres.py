@@ -47,9 +47,13 @@ SCHEMA = [
         marked boolean NOT NULL,
         published_at timestamptz,
         reading_count integer NOT NULL DEFAULT 0,
-        document tsvector NOT NULL
+        document tsvector NOT NULL,
+        title_vector tsvector NOT NULL,
+        top tsvector NOT NULL
     )""",
     "CREATE INDEX IF NOT EXISTS search_document_gin ON search_document USING gin (document)",
+    "CREATE INDEX IF NOT EXISTS search_document_title_gin ON search_document USING gin (title_vector)",
+    "CREATE INDEX IF NOT EXISTS search_document_top_gin ON search_document USING gin (top)",
     "CREATE INDEX IF NOT EXISTS search_document_title_trgm ON search_document USING gin (title gin_trgm_ops)",
     "CREATE INDEX IF NOT EXISTS search_document_level ON search_document (level_id)",
     "CREATE INDEX IF NOT EXISTS search_document_subject ON search_document (subject_id)",
@@ -137,12 +141,13 @@ class PostgresBackend(SearchBackend):
             self._delete(cursor, [d.essay_id for d in documents], update_vocabulary=update_vocabulary)
             cursor.executemany(
                 "INSERT INTO search_document (essay_id, title, free, level_id, subject_id, section_id, marked, "
-                "published_at, reading_count, document) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, "
+                "published_at, reading_count, document, title_vector, top) "
+                "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, "
                 f"setweight(to_tsvector('{CONFIG}', %s), 'A') || setweight(to_tsvector('{CONFIG}', %s), 'B') "
-                f"|| setweight(to_tsvector('{CONFIG}', %s), 'D'))",
+                f"|| setweight(to_tsvector('{CONFIG}', %s), 'D'), to_tsvector('{CONFIG}', %s), to_tsvector('{CONFIG}', %s))",
                 [
                     (d.essay_id, d.title, d.free, d.level_id, d.subject_id, d.section_id, d.is_teacher_marked,
-                     d.published_at, d.reading_count, d.title, d.free, d.hidden)
+                     d.published_at, d.reading_count, d.title, d.free, d.hidden, d.title, d.top)
                     for d in documents
                 ],
             )
@@ -238,15 +243,22 @@ class PostgresBackend(SearchBackend):
                     [*params, *q_params, limit, offset],
                 )
                 return [row[0] for row in cursor.fetchall()]
-            # Bounded: title matches first, then a window of other matches; only these are scored.
+            # Bounded: matches with a query word in the title, matches that are among the top
+            # essays for one of the query's common words (impact.py), and the newest matches.
             any_sql, any_params = _any_phrase_sql(request.query)
-            title_sql = f"to_tsvector('{CONFIG}', title) @@ ({any_sql})"
+            candidates = (
+                f"(SELECT essay_id, document FROM search_document WHERE {where} AND title_vector @@ ({any_sql}) LIMIT %s) "
+                f"UNION (SELECT essay_id, document FROM search_document WHERE {where} AND top @@ ({any_sql}) LIMIT %s) "
+                f"UNION (SELECT essay_id, document FROM search_document WHERE {where} ORDER BY essay_id DESC LIMIT %s)"
+            )
             cursor.execute(
-                f"SELECT essay_id FROM ("  # noqa: S608
-                f"(SELECT essay_id, document FROM search_document WHERE {where} AND {title_sql} LIMIT %s) "
-                f"UNION (SELECT essay_id, document FROM search_document WHERE {where} LIMIT %s)) c "
-                f"ORDER BY {rank} DESC, essay_id DESC LIMIT %s OFFSET %s",
-                [*params, *any_params, RANK_CANDIDATES // 2, *params, RANK_CANDIDATES, *q_params, limit, offset],
+                f"SELECT essay_id FROM ({candidates}) c ORDER BY {rank} DESC, essay_id DESC LIMIT %s OFFSET %s",  # noqa: S608
+                [
+                    *params, *any_params, RANK_CANDIDATES // 2,
+                    *params, *any_params, RANK_CANDIDATES,
+                    *params, RANK_CANDIDATES // 2,
+                    *q_params, limit, offset,
+                ],
             )
             return [row[0] for row in cursor.fetchall()]
         order = "published_at DESC NULLS LAST, essay_id DESC" if request.sort == "newest" else "reading_count DESC, essay_id DESC"
@@ -308,32 +320,23 @@ class PostgresBackend(SearchBackend):
             )
             return [row[0] for row in cursor.fetchall()]
 
-    def suggest_titles(self, text: str, *, limit: int = 8) -> list[TitleSuggestion]:
-        words = list(words_of(text))
-        if not words:
-            return []
-        typed = " ".join(words)
+    def title_prefix_search(self, words: list[str], *, limit: int) -> list[TitleSuggestion]:
+        like = " AND ".join(["d.title ILIKE %s"] * len(words))
         with connection.cursor() as cursor:
-            like = " AND ".join(["title ILIKE %s"] * len(words))
             cursor.execute(
-                f"SELECT essay_id, title FROM search_document WHERE {like} "  # noqa: S608
-                "ORDER BY reading_count DESC, essay_id DESC LIMIT %s",
+                f"SELECT d.essay_id, d.title FROM search_document d JOIN catalogue_essay e ON e.id = d.essay_id "  # noqa: S608
+                f"WHERE {like} ORDER BY e.reading_count DESC, d.essay_id DESC LIMIT %s",
                 [*(f"%{_escape_like(w)}%" for w in words), limit],
             )
-            found = [TitleSuggestion(row[0], row[1]) for row in cursor.fetchall()]
-            if len(found) >= limit:
-                return found
-            cursor.execute(
-                "SELECT essay_id, title FROM search_document WHERE %s <%% title "
-                "ORDER BY word_similarity(%s, title) DESC, reading_count DESC LIMIT %s",
-                [typed, typed, limit * 2],
-            )
-            seen = {s.essay_id for s in found}
-            for essay_id, title in cursor.fetchall():
-                if essay_id not in seen:
-                    found.append(TitleSuggestion(essay_id, title))
-                    seen.add(essay_id)
-        return found[:limit]
+            return [TitleSuggestion(row[0], row[1]) for row in cursor.fetchall()]
+
+    def vocabulary_has(self, word: str, *, prefix: bool = False) -> bool:
+        with connection.cursor() as cursor:
+            if prefix:
+                cursor.execute("SELECT 1 FROM search_words WHERE word LIKE %s AND df > 0 LIMIT 1", [_escape_like(word) + "%"])
+            else:
+                cursor.execute("SELECT 1 FROM search_words WHERE word = %s AND df > 0", [word])
+            return cursor.fetchone() is not None
 
     def known_words(self, words: Iterable[str]) -> set[str]:
         known = set()

@@ -6,10 +6,11 @@ Tables (created by the search app's migration on SQLite):
   stemming. ``facets`` holds filter tokens (``lvl3 sub7 sec12 marked``) so filters are
   part of the MATCH and FTS5 intersects them with the query's postings.
 - ``search_spell(title, free)``: contentless, unstemmed, titles and free text only, for
-  the spelling vocabulary; ``search_spell_vocab`` reads its terms.
+  the spelling vocabulary; ``search_spell_vocab`` reads its terms. The ``top`` field of
+  ``search_fts`` lists an essay's high-impact common words (see impact.py).
 - ``search_words(word, df)`` and ``search_words_tri`` (trigram): the vocabulary that "Did
   you mean" draws from — never hidden text.
-- ``search_titles_tri`` (trigram over titles): typo-tolerant title suggestions.
+- ``search_facets``: level, subject and date per essay, for facet counts and sorting.
 """
 
 from __future__ import annotations
@@ -36,19 +37,18 @@ from .base import (
     TitleSuggestion,
 )
 
-# bm25 column weights: title, free text, hidden text, facets.
-WEIGHTS = "10.0, 1.0, 1.0, 0.0"
+# bm25 column weights: title, free text, hidden text, facets, high-impact words.
+WEIGHTS = "10.0, 1.0, 1.0, 0.0, 0.0"
 SNIPPET_TOKENS = 28
 
 SCHEMA = [
     "CREATE VIRTUAL TABLE IF NOT EXISTS search_fts USING fts5("
-    "title, free, hidden, facets, tokenize='porter unicode61 remove_diacritics 2')",
+    "title, free, hidden, facets, top, tokenize='porter unicode61 remove_diacritics 2')",
     "CREATE VIRTUAL TABLE IF NOT EXISTS search_spell USING fts5("
     "title, free, content='', tokenize='unicode61 remove_diacritics 2')",
     "CREATE VIRTUAL TABLE IF NOT EXISTS search_spell_vocab USING fts5vocab(search_spell, 'row')",
     "CREATE TABLE IF NOT EXISTS search_words (word TEXT PRIMARY KEY, df INTEGER NOT NULL) WITHOUT ROWID",
     "CREATE VIRTUAL TABLE IF NOT EXISTS search_words_tri USING fts5(word, tokenize='trigram')",
-    "CREATE VIRTUAL TABLE IF NOT EXISTS search_titles_tri USING fts5(title, tokenize='trigram')",
     # A narrow copy of what facets and the "newest" sort read, so they never touch essay rows.
     "CREATE TABLE IF NOT EXISTS search_facets (essay_id INTEGER PRIMARY KEY, level_id INTEGER NOT NULL, "
     "subject_id INTEGER NOT NULL, published_at TEXT)",
@@ -130,15 +130,12 @@ class SQLiteFTS5Backend(SearchBackend):
         with transaction.atomic(), connection.cursor() as cursor:
             self._delete(cursor, [d.essay_id for d in documents], update_vocabulary=update_vocabulary)
             cursor.executemany(
-                "INSERT INTO search_fts(rowid, title, free, hidden, facets) VALUES (%s, %s, %s, %s, %s)",
-                [(d.essay_id, d.title, d.free, d.hidden, d.facets) for d in documents],
+                "INSERT INTO search_fts(rowid, title, free, hidden, facets, top) VALUES (%s, %s, %s, %s, %s, %s)",
+                [(d.essay_id, d.title, d.free, d.hidden, d.facets, d.top) for d in documents],
             )
             cursor.executemany(
                 "INSERT INTO search_spell(rowid, title, free) VALUES (%s, %s, %s)",
                 [(d.essay_id, d.title, d.free) for d in documents],
-            )
-            cursor.executemany(
-                "INSERT INTO search_titles_tri(rowid, title) VALUES (%s, %s)", [(d.essay_id, d.title) for d in documents]
             )
             cursor.executemany(
                 "INSERT OR REPLACE INTO search_facets(essay_id, level_id, subject_id, published_at) VALUES (%s, %s, %s, %s)",
@@ -185,7 +182,6 @@ class SQLiteFTS5Backend(SearchBackend):
         ids = [row[0] for row in existing]
         placeholders = ",".join(["%s"] * len(ids))
         cursor.execute(f"DELETE FROM search_fts WHERE rowid IN ({placeholders})", ids)  # noqa: S608
-        cursor.execute(f"DELETE FROM search_titles_tri WHERE rowid IN ({placeholders})", ids)  # noqa: S608
         cursor.execute(f"DELETE FROM search_facets WHERE essay_id IN ({placeholders})", ids)  # noqa: S608
         if update_vocabulary:
             counts: Counter[str] = Counter()
@@ -201,7 +197,6 @@ class SQLiteFTS5Backend(SearchBackend):
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute("DELETE FROM search_fts")
             cursor.execute("INSERT INTO search_spell(search_spell) VALUES ('delete-all')")
-            cursor.execute("DELETE FROM search_titles_tri")
             cursor.execute("DELETE FROM search_facets")
             cursor.execute("DELETE FROM search_words")
             cursor.execute("DELETE FROM search_words_tri")
@@ -270,8 +265,7 @@ class SQLiteFTS5Backend(SearchBackend):
                     [expression, limit, offset],
                 )
                 return [row[0] for row in cursor.fetchall()]
-            candidates = self._relevance_candidates(cursor, request, expression)
-            return self._rank_within(cursor, expression, candidates, limit, offset)
+            return self._bounded_ranking(cursor, request, expression, limit, offset)
         if total <= RANK_CANDIDATES:
             source = "SELECT rowid FROM search_fts WHERE search_fts MATCH %s"
         else:
@@ -288,25 +282,30 @@ class SQLiteFTS5Backend(SearchBackend):
         )
         return [row[0] for row in cursor.fetchall()]
 
-    def _relevance_candidates(self, cursor, request: SearchRequest, expression: str) -> list[int]:  # type: ignore[no-untyped-def]
-        """A bounded set that holds the best matches: title matches first, then the rarest term's best rows."""
-        words = [fts5_phrase(p) for c in request.query.clauses for p in c.options]
-        title_expr = f"{expression} AND {{title}} : ({' OR '.join(words)})"
-        candidates = self._capped_ids(cursor, title_expr, RANK_CANDIDATES // 2)
-        seen = set(candidates)
-        for essay_id in self._capped_ids(cursor, expression, RANK_CANDIDATES):
-            if essay_id not in seen:
-                candidates.append(essay_id)
-                seen.add(essay_id)
-                if len(candidates) >= RANK_CANDIDATES:
-                    break
-        return candidates
+    def _bounded_ranking(self, cursor, request: SearchRequest, expression: str, limit: int, offset: int) -> list[int]:  # type: ignore[no-untyped-def]
+        """Rank a bounded candidate set, streamed in index order so no row is looked up twice.
 
-    def _rank_within(self, cursor, expression: str, candidates: list[int], limit: int, offset: int) -> list[int]:  # type: ignore[no-untyped-def]
+        Candidates: matches with a query word in the title (title hits weigh most), matches
+        that are among the top essays for one of the query's common words (the `top`
+        field, see impact.py), and the most recent matches. FTS5 scores each candidate as
+        it streams past; a lookup of single rows would reload whole posting lists.
+        """
+        words = list(dict.fromkeys(w for w in request.query.words))
+        any_word = " OR ".join(fts5_phrase(Phrase((w,))) for w in words)
+        score = f"bm25(search_fts, {WEIGHTS})"
+        window = (
+            f"SELECT * FROM (SELECT rowid, {score} AS score FROM search_fts WHERE search_fts MATCH %s {{order}}LIMIT %s)"
+        )
         cursor.execute(
-            f"SELECT rowid FROM search_fts WHERE search_fts MATCH %s AND rowid IN (SELECT value FROM json_each(%s)) "  # noqa: S608
-            f"ORDER BY bm25(search_fts, {WEIGHTS}) LIMIT %s OFFSET %s",
-            [expression, json.dumps(candidates), limit, offset],
+            "SELECT rowid FROM ("  # noqa: S608
+            + " UNION ALL ".join([window.format(order=""), window.format(order=""), window.format(order="ORDER BY rowid DESC ")])
+            + ") GROUP BY rowid ORDER BY min(score), rowid DESC LIMIT %s OFFSET %s",
+            [
+                f"{expression} AND {{title}} : ({any_word})", RANK_CANDIDATES // 2,
+                f"{expression} AND {{top}} : ({any_word})", RANK_CANDIDATES,
+                expression, RANK_CANDIDATES // 2,
+                limit, offset,
+            ],
         )
         return [row[0] for row in cursor.fetchall()]
 
@@ -354,40 +353,29 @@ class SQLiteFTS5Backend(SearchBackend):
             )
             return [row[0] for row in cursor.fetchall()]
 
-    def suggest_titles(self, text: str, *, limit: int = 8) -> list[TitleSuggestion]:
-        words = [w for w in words_of(text) if w]
-        if not words:
-            return []
+    def title_prefix_search(self, words: list[str], *, limit: int) -> list[TitleSuggestion]:
+        """Titles holding every word, the last one as a prefix, most read first."""
+        expression = " AND ".join(
+            [fts5_phrase(Phrase((w,)), column="title") for w in words[:-1]]
+            + [fts5_phrase(Phrase((words[-1],)), column="title", prefix=True)]
+        )
         with connection.cursor() as cursor:
-            # Every word typed so far, the last one as a prefix, in titles.
-            prefix = " AND ".join(
-                [fts5_phrase(Phrase((w,)), column="title") for w in words[:-1]]
-                + [fts5_phrase(Phrase((words[-1],)), column="title", prefix=True)]
-            )
             cursor.execute(
-                "SELECT f.rowid, e.title FROM (SELECT rowid FROM search_fts WHERE search_fts MATCH %s "
-                "ORDER BY bm25(search_fts, 1.0, 0.0, 0.0, 0.0) LIMIT 200) f "
-                "JOIN catalogue_essay e ON e.id = f.rowid ORDER BY e.reading_count DESC LIMIT %s",
-                [prefix, limit],
+                "SELECT f.rowid, e.title FROM (SELECT rowid FROM search_fts WHERE search_fts MATCH %s LIMIT 500) f "
+                "JOIN catalogue_essay e ON e.id = f.rowid ORDER BY e.reading_count DESC, e.id DESC LIMIT %s",
+                [expression, limit],
             )
-            found = [TitleSuggestion(row[0], row[1]) for row in cursor.fetchall()]
-            if len(found) >= limit:
-                return found
-            # Typo tolerance: titles sharing the most trigrams with what was typed.
-            grams = _trigrams(" ".join(words))
-            if not grams:
-                return found
-            cursor.execute(
-                "SELECT t.rowid, e.title FROM (SELECT rowid, rank FROM search_titles_tri WHERE search_titles_tri MATCH %s "
-                "ORDER BY rank LIMIT %s) t JOIN catalogue_essay e ON e.id = t.rowid ORDER BY t.rank",
-                [" OR ".join(f'"{g}"' for g in grams), limit * 2],
-            )
-            seen = {s.essay_id for s in found}
-            for essay_id, title in cursor.fetchall():
-                if essay_id not in seen and _shares_enough(words, title):
-                    found.append(TitleSuggestion(essay_id, title))
-                    seen.add(essay_id)
-        return found[:limit]
+            return [TitleSuggestion(row[0], row[1]) for row in cursor.fetchall()]
+
+    def vocabulary_has(self, word: str, *, prefix: bool = False) -> bool:
+        with connection.cursor() as cursor:
+            if prefix:
+                cursor.execute(
+                    "SELECT 1 FROM search_words WHERE word >= %s AND word < %s AND df > 0 LIMIT 1", [word, word + "\uffff"]
+                )
+            else:
+                cursor.execute("SELECT 1 FROM search_words WHERE word = %s AND df > 0", [word])
+            return cursor.fetchone() is not None
 
     def known_words(self, words: Iterable[str]) -> set[str]:
         known = set()
@@ -431,12 +419,3 @@ def _trigrams(text: str) -> list[str]:
             continue
         grams += [word[i : i + 3] for i in range(len(word) - 2)]
     return list(dict.fromkeys(grams))[:40]
-
-
-def _shares_enough(words: list[str], title: str) -> bool:
-    """Keep fuzzy title suggestions that share at least a third of the typed trigrams."""
-    typed = set(_trigrams(" ".join(words)))
-    if not typed:
-        return False
-    have = set(_trigrams(title))
-    return len(typed & have) * 3 >= len(typed)
