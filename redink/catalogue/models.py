@@ -93,7 +93,7 @@ class Essay(models.Model):
         LEAD = "lead", "Lead (the opening)"
         EXTRACTS = "extracts", "Extracts (beginning, middle and end)"
 
-    title = models.CharField(max_length=250)
+    title = models.CharField(max_length=250, db_index=True)
     slug = models.SlugField(max_length=120, unique=True)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="essays"
