@@ -8,6 +8,7 @@ import pytest
 from hypothesis import HealthCheck, settings
 
 from redink.testing import factories
+from redink.testing.browser import axe, browser_context, chromium_browser, page  # noqa: F401 - browser fixtures, registered once
 
 # CI runs a capped profile so the suite stays fast; a developer can ask for more with
 # HYPOTHESIS_PROFILE=thorough.

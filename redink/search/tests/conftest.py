@@ -1,7 +1,5 @@
 import pytest
 
-from redink.testing.browser import axe, browser_context, chromium_browser, page  # noqa: F401
-
 from redink.catalogue.services import essay_save_text, essay_withdraw
 from redink.testing.factories import SectionFactory, SubjectFactory, committed, make_essay
 
