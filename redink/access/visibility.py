@@ -52,9 +52,9 @@ def reads_everything(viewer: Any) -> bool:
 
 def can_read_full(*, essay: Essay, viewer: Any) -> bool:
     """Whoever reads everything, and the essay's own author."""
-    if viewer is not None and getattr(viewer, "is_authenticated", False) and viewer.is_active:
-        if essay.author_id is not None and essay.author_id == viewer.pk:
-            return True
+    signed_in = viewer is not None and getattr(viewer, "is_authenticated", False) and viewer.is_active
+    if signed_in and essay.author_id is not None and essay.author_id == viewer.pk:
+        return True
     return reads_everything(viewer)
 
 

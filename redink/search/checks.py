@@ -1,7 +1,6 @@
 from typing import Any
 
 from django.core.checks import Warning, register
-from django.db import connection
 
 
 @register("database")

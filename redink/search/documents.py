@@ -66,7 +66,11 @@ def _find_run(haystack: list[str], needle: list[str], start: int) -> int | None:
     first, size = needle[0], len(needle)
     last_word = needle[-1]
     for i in range(start, len(haystack) - size + 1):
-        if haystack[i] == first and haystack[i + size - 1].startswith(last_word) and haystack[i : i + size - 1] == needle[:-1]:
+        if (
+            haystack[i] == first
+            and haystack[i + size - 1].startswith(last_word)
+            and haystack[i : i + size - 1] == needle[:-1]
+        ):
             return i
     return None
 

@@ -21,7 +21,5 @@ def suggest(request: HttpRequest) -> HttpResponse:
     from redink.catalogue.models import Essay
 
     slugs = dict(Essay.objects.published().filter(pk__in=[s.essay_id for s in suggestions]).values_list("pk", "slug"))
-    payload = [
-        {"title": s.title, "url": f"/essays/{slugs[s.essay_id]}/"} for s in suggestions if s.essay_id in slugs
-    ]
+    payload = [{"title": s.title, "url": f"/essays/{slugs[s.essay_id]}/"} for s in suggestions if s.essay_id in slugs]
     return JsonResponse({"suggestions": payload})

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
+from typing import Any
 
 from django.db import connection, transaction
 
 from redink.search.documents import SearchDocument
-from redink.search.query import ParsedQuery, Phrase, words_of
+from redink.search.query import ParsedQuery, Phrase
 
 from .base import (
     COUNT_CAP,
@@ -33,7 +34,9 @@ from .sqlite_fts5 import spelling_words
 # ts_rank_cd weights, in PostgreSQL's order {D, C, B, A}: hidden, -, free, title.
 RANK_WEIGHTS = "{0.1, 0.0, 0.1, 1.0}"
 CONFIG = "english"
-HEADLINE = f"StartSel={MARK_START}, StopSel={MARK_END}, MaxWords=32, MinWords=16, MaxFragments=2, FragmentDelimiter=\" … \""
+HEADLINE = (
+    f'StartSel={MARK_START}, StopSel={MARK_END}, MaxWords=32, MinWords=16, MaxFragments=2, FragmentDelimiter=" … "'
+)
 
 SCHEMA = [
     "CREATE EXTENSION IF NOT EXISTS pg_trgm",
@@ -98,10 +101,15 @@ def _any_phrase_sql(query: ParsedQuery) -> tuple[str, list[str]]:
     return " || ".join(parts), params
 
 
-def _filters(request: SearchRequest, *, taxonomy: bool = True) -> tuple[str, list[object]]:
-    clauses, params = [], []
+def _filters(request: SearchRequest, *, taxonomy: bool = True) -> tuple[str, list[Any]]:
+    clauses: list[str] = []
+    params: list[Any] = []
     if taxonomy:
-        for column, value in (("level_id", request.level_id), ("subject_id", request.subject_id), ("section_id", request.section_id)):
+        for column, value in (
+            ("level_id", request.level_id),
+            ("subject_id", request.subject_id),
+            ("section_id", request.section_id),
+        ):
             if value:
                 clauses.append(f"{column} = %s")
                 params.append(int(value))
@@ -129,7 +137,9 @@ class PostgresBackend(SearchBackend):
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'")
             if not cursor.fetchone():
-                return ["The pg_trgm extension is not installed; typo-tolerant search needs it (CREATE EXTENSION pg_trgm)."]
+                return [
+                    "The pg_trgm extension is not installed; typo-tolerant search needs it (CREATE EXTENSION pg_trgm)."
+                ]
         return []
 
     # --- writes -------------------------------------------------------------------
@@ -146,8 +156,22 @@ class PostgresBackend(SearchBackend):
                 f"setweight(to_tsvector('{CONFIG}', %s), 'A') || setweight(to_tsvector('{CONFIG}', %s), 'B') "
                 f"|| setweight(to_tsvector('{CONFIG}', %s), 'D'), to_tsvector('{CONFIG}', %s), to_tsvector('{CONFIG}', %s))",
                 [
-                    (d.essay_id, d.title, d.free, d.level_id, d.subject_id, d.section_id, d.is_teacher_marked,
-                     d.published_at, d.reading_count, d.title, d.free, d.hidden, d.title, d.top)
+                    (
+                        d.essay_id,
+                        d.title,
+                        d.free,
+                        d.level_id,
+                        d.subject_id,
+                        d.section_id,
+                        d.is_teacher_marked,
+                        d.published_at,
+                        d.reading_count,
+                        d.title,
+                        d.free,
+                        d.hidden,
+                        d.title,
+                        d.top,
+                    )
                     for d in documents
                 ],
             )
@@ -170,7 +194,9 @@ class PostgresBackend(SearchBackend):
             counts: Counter[str] = Counter()
             for title, free in removed:
                 counts.update(spelling_words(f"{title} {free}"))
-            cursor.executemany("UPDATE search_words SET df = df - %s WHERE word = %s", [(n, w) for w, n in counts.items()])
+            cursor.executemany(
+                "UPDATE search_words SET df = df - %s WHERE word = %s", [(n, w) for w, n in counts.items()]
+            )
 
     def remove(self, essay_ids: Iterable[int]) -> None:
         with transaction.atomic(), connection.cursor() as cursor:
@@ -221,7 +247,7 @@ class PostgresBackend(SearchBackend):
         offset = (request.page - 1) * request.per_page
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT count(*) FROM (SELECT 1 FROM search_document WHERE {where} LIMIT %s) m",  # noqa: S608
+                f"SELECT count(*) FROM (SELECT 1 FROM search_document WHERE {where} LIMIT %s) m",
                 [*params, COUNT_CAP + 1],
             )
             total = cursor.fetchone()[0]
@@ -238,7 +264,7 @@ class PostgresBackend(SearchBackend):
             rank = f"ts_rank_cd('{RANK_WEIGHTS}', document, ({q_sql}))"
             if total <= RANK_CANDIDATES:
                 cursor.execute(
-                    f"SELECT essay_id FROM search_document WHERE {where} ORDER BY {rank} DESC, essay_id DESC "  # noqa: S608
+                    f"SELECT essay_id FROM search_document WHERE {where} ORDER BY {rank} DESC, essay_id DESC "
                     "LIMIT %s OFFSET %s",
                     [*params, *q_params, limit, offset],
                 )
@@ -252,19 +278,30 @@ class PostgresBackend(SearchBackend):
                 f"UNION (SELECT essay_id, document FROM search_document WHERE {where} ORDER BY essay_id DESC LIMIT %s)"
             )
             cursor.execute(
-                f"SELECT essay_id FROM ({candidates}) c ORDER BY {rank} DESC, essay_id DESC LIMIT %s OFFSET %s",  # noqa: S608
+                f"SELECT essay_id FROM ({candidates}) c ORDER BY {rank} DESC, essay_id DESC LIMIT %s OFFSET %s",
                 [
-                    *params, *any_params, RANK_CANDIDATES // 2,
-                    *params, *any_params, RANK_CANDIDATES,
-                    *params, RANK_CANDIDATES // 2,
-                    *q_params, limit, offset,
+                    *params,
+                    *any_params,
+                    RANK_CANDIDATES // 2,
+                    *params,
+                    *any_params,
+                    RANK_CANDIDATES,
+                    *params,
+                    RANK_CANDIDATES // 2,
+                    *q_params,
+                    limit,
+                    offset,
                 ],
             )
             return [row[0] for row in cursor.fetchall()]
-        order = "published_at DESC NULLS LAST, essay_id DESC" if request.sort == "newest" else "reading_count DESC, essay_id DESC"
+        order = (
+            "published_at DESC NULLS LAST, essay_id DESC"
+            if request.sort == "newest"
+            else "reading_count DESC, essay_id DESC"
+        )
         window = "" if total <= RANK_CANDIDATES else f" ORDER BY essay_id DESC LIMIT {RANK_CANDIDATES}"
         cursor.execute(
-            f"SELECT essay_id FROM (SELECT essay_id, published_at, reading_count FROM search_document "  # noqa: S608
+            f"SELECT essay_id FROM (SELECT essay_id, published_at, reading_count FROM search_document "
             f"WHERE {where}{window}) c ORDER BY {order} LIMIT %s OFFSET %s",
             [*params, limit, offset],
         )
@@ -278,7 +315,7 @@ class PostgresBackend(SearchBackend):
         else:
             source = "d.free"
         cursor.execute(
-            f"SELECT d.essay_id, ts_headline('{CONFIG}', {source}, ({q_sql}), %s), "  # noqa: S608
+            f"SELECT d.essay_id, ts_headline('{CONFIG}', {source}, ({q_sql}), %s), "
             f"to_tsvector('{CONFIG}', d.title || ' ' || d.free) @@ ({q_sql}) "
             "FROM search_document d WHERE d.essay_id = ANY(%s)",
             [*q_params, HEADLINE, *q_params, ids],
@@ -287,17 +324,16 @@ class PostgresBackend(SearchBackend):
         hits = []
         for essay_id in ids:
             snippet, visible_match = rows.get(essay_id, ("", False))
-            if not full_access and MARK_START not in snippet and not visible_match:
-                matched_hidden_only = True
-            else:
-                matched_hidden_only = False
+            matched_hidden_only = not full_access and MARK_START not in snippet and not visible_match
             hits.append(Hit(essay_id=essay_id, snippet=snippet, matched_hidden_only=matched_hidden_only))
         return hits
 
-    def _facets(self, cursor, request: SearchRequest, q_sql: str, q_params: list[str]) -> tuple[list[FacetCount], list[FacetCount]]:  # type: ignore[no-untyped-def]
+    def _facets(
+        self, cursor, request: SearchRequest, q_sql: str, q_params: list[str]
+    ) -> tuple[list[FacetCount], list[FacetCount]]:  # type: ignore[no-untyped-def]
         f_sql, f_params = _filters(request, taxonomy=False)
         cursor.execute(
-            f"SELECT level_id, subject_id, count(*) FROM (SELECT level_id, subject_id FROM search_document "  # noqa: S608
+            f"SELECT level_id, subject_id, count(*) FROM (SELECT level_id, subject_id FROM search_document "
             f"WHERE document @@ ({q_sql}){f_sql} LIMIT %s) m GROUP BY level_id, subject_id",
             [*q_params, *f_params, COUNT_CAP + 1],
         )
@@ -307,14 +343,16 @@ class PostgresBackend(SearchBackend):
             levels[level_id] += count
             if not request.level_id or request.level_id == level_id:
                 subjects[subject_id] += count
-        return [FacetCount(k, v) for k, v in levels.most_common()], [FacetCount(k, v) for k, v in subjects.most_common()]
+        return [FacetCount(k, v) for k, v in levels.most_common()], [
+            FacetCount(k, v) for k, v in subjects.most_common()
+        ]
 
     def reference_top(self, request: SearchRequest, k: int) -> list[int]:
         q_sql, q_params = tsquery_sql(request.query)
         f_sql, f_params = _filters(request)
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT essay_id FROM search_document WHERE document @@ ({q_sql}){f_sql} "  # noqa: S608
+                f"SELECT essay_id FROM search_document WHERE document @@ ({q_sql}){f_sql} "
                 f"ORDER BY ts_rank_cd('{RANK_WEIGHTS}', document, ({q_sql})) DESC, essay_id DESC LIMIT %s",
                 [*q_params, *f_params, *q_params, k],
             )
@@ -324,7 +362,7 @@ class PostgresBackend(SearchBackend):
         like = " AND ".join(["d.title ILIKE %s"] * len(words))
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT d.essay_id, d.title FROM search_document d JOIN catalogue_essay e ON e.id = d.essay_id "  # noqa: S608
+                f"SELECT d.essay_id, d.title FROM search_document d JOIN catalogue_essay e ON e.id = d.essay_id "
                 f"WHERE {like} ORDER BY e.reading_count DESC, d.essay_id DESC LIMIT %s",
                 [*(f"%{_escape_like(w)}%" for w in words), limit],
             )
@@ -333,7 +371,9 @@ class PostgresBackend(SearchBackend):
     def vocabulary_has(self, word: str, *, prefix: bool = False) -> bool:
         with connection.cursor() as cursor:
             if prefix:
-                cursor.execute("SELECT 1 FROM search_words WHERE word LIKE %s AND df > 0 LIMIT 1", [_escape_like(word) + "%"])
+                cursor.execute(
+                    "SELECT 1 FROM search_words WHERE word LIKE %s AND df > 0 LIMIT 1", [_escape_like(word) + "%"]
+                )
             else:
                 cursor.execute("SELECT 1 FROM search_words WHERE word = %s AND df > 0", [word])
             return cursor.fetchone() is not None
@@ -359,9 +399,7 @@ class PostgresBackend(SearchBackend):
 
     def index_size_bytes(self) -> int:
         with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT pg_total_relation_size('search_document') + pg_total_relation_size('search_words')"
-            )
+            cursor.execute("SELECT pg_total_relation_size('search_document') + pg_total_relation_size('search_words')")
             return int(cursor.fetchone()[0] or 0)
 
 

@@ -139,7 +139,10 @@ class SQLiteFTS5Backend(SearchBackend):
             )
             cursor.executemany(
                 "INSERT OR REPLACE INTO search_facets(essay_id, level_id, subject_id, published_at) VALUES (%s, %s, %s, %s)",
-                [(d.essay_id, d.level_id, d.subject_id, d.published_at.isoformat() if d.published_at else None) for d in documents],
+                [
+                    (d.essay_id, d.level_id, d.subject_id, d.published_at.isoformat() if d.published_at else None)
+                    for d in documents
+                ],
             )
             if update_vocabulary:
                 counts: Counter[str] = Counter()
@@ -155,7 +158,7 @@ class SQLiteFTS5Backend(SearchBackend):
         for start in range(0, len(words), 500):
             chunk = words[start : start + 500]
             cursor.execute(
-                f"SELECT word FROM search_words WHERE word IN ({','.join(['%s'] * len(chunk))})",  # noqa: S608
+                f"SELECT word FROM search_words WHERE word IN ({','.join(['%s'] * len(chunk))})",
                 chunk,
             )
             known |= {row[0] for row in cursor.fetchall()}
@@ -170,7 +173,7 @@ class SQLiteFTS5Backend(SearchBackend):
             return
         placeholders = ",".join(["%s"] * len(essay_ids))
         cursor.execute(
-            f"SELECT rowid, title, free FROM search_fts WHERE rowid IN ({placeholders})",  # noqa: S608
+            f"SELECT rowid, title, free FROM search_fts WHERE rowid IN ({placeholders})",
             essay_ids,
         )
         existing = cursor.fetchall()
@@ -181,13 +184,15 @@ class SQLiteFTS5Backend(SearchBackend):
         )
         ids = [row[0] for row in existing]
         placeholders = ",".join(["%s"] * len(ids))
-        cursor.execute(f"DELETE FROM search_fts WHERE rowid IN ({placeholders})", ids)  # noqa: S608
-        cursor.execute(f"DELETE FROM search_facets WHERE essay_id IN ({placeholders})", ids)  # noqa: S608
+        cursor.execute(f"DELETE FROM search_fts WHERE rowid IN ({placeholders})", ids)
+        cursor.execute(f"DELETE FROM search_facets WHERE essay_id IN ({placeholders})", ids)
         if update_vocabulary:
             counts: Counter[str] = Counter()
             for _, title, free in existing:
                 counts.update(spelling_words(f"{title} {free}"))
-            cursor.executemany("UPDATE search_words SET df = df - %s WHERE word = %s", [(n, w) for w, n in counts.items()])
+            cursor.executemany(
+                "UPDATE search_words SET df = df - %s WHERE word = %s", [(n, w) for w, n in counts.items()]
+            )
 
     def remove(self, essay_ids: Iterable[int]) -> None:
         with transaction.atomic(), connection.cursor() as cursor:
@@ -260,7 +265,7 @@ class SQLiteFTS5Backend(SearchBackend):
         if request.sort == "relevance":
             if total <= RANK_CANDIDATES:
                 cursor.execute(
-                    f"SELECT rowid FROM search_fts WHERE search_fts MATCH %s ORDER BY bm25(search_fts, {WEIGHTS}) "  # noqa: S608
+                    f"SELECT rowid FROM search_fts WHERE search_fts MATCH %s ORDER BY bm25(search_fts, {WEIGHTS}) "
                     "LIMIT %s OFFSET %s",
                     [expression, limit, offset],
                 )
@@ -271,13 +276,15 @@ class SQLiteFTS5Backend(SearchBackend):
         else:
             # Both sorts favour recent rows; a bounded window of the newest matches keeps
             # the sort cheap on any query.
-            source = f"SELECT rowid FROM search_fts WHERE search_fts MATCH %s ORDER BY rowid DESC LIMIT {RANK_CANDIDATES}"
+            source = (
+                f"SELECT rowid FROM search_fts WHERE search_fts MATCH %s ORDER BY rowid DESC LIMIT {RANK_CANDIDATES}"
+            )
         if request.sort == "newest":
             join, order = "search_facets e ON e.essay_id = m.rowid", "e.published_at DESC, e.essay_id DESC"
         else:  # most read, fresh from the catalogue (the index does not keep reading counts)
             join, order = "catalogue_essay e ON e.id = m.rowid", "e.reading_count DESC, e.id DESC"
         cursor.execute(
-            f"SELECT m.rowid FROM ({source}) m JOIN {join} ORDER BY {order} LIMIT %s OFFSET %s",  # noqa: S608
+            f"SELECT m.rowid FROM ({source}) m JOIN {join} ORDER BY {order} LIMIT %s OFFSET %s",
             [expression, limit, offset],
         )
         return [row[0] for row in cursor.fetchall()]
@@ -293,18 +300,22 @@ class SQLiteFTS5Backend(SearchBackend):
         words = list(dict.fromkeys(w for w in request.query.words))
         any_word = " OR ".join(fts5_phrase(Phrase((w,))) for w in words)
         score = f"bm25(search_fts, {WEIGHTS})"
-        window = (
-            f"SELECT * FROM (SELECT rowid, {score} AS score FROM search_fts WHERE search_fts MATCH %s {{order}}LIMIT %s)"
-        )
+        window = f"SELECT * FROM (SELECT rowid, {score} AS score FROM search_fts WHERE search_fts MATCH %s {{order}}LIMIT %s)"
         cursor.execute(
-            "SELECT rowid FROM ("  # noqa: S608
-            + " UNION ALL ".join([window.format(order=""), window.format(order=""), window.format(order="ORDER BY rowid DESC ")])
+            "SELECT rowid FROM ("
+            + " UNION ALL ".join(
+                [window.format(order=""), window.format(order=""), window.format(order="ORDER BY rowid DESC ")]
+            )
             + ") GROUP BY rowid ORDER BY min(score), rowid DESC LIMIT %s OFFSET %s",
             [
-                f"{expression} AND {{title}} : ({any_word})", RANK_CANDIDATES // 2,
-                f"{expression} AND {{top}} : ({any_word})", RANK_CANDIDATES,
-                expression, RANK_CANDIDATES // 2,
-                limit, offset,
+                f"{expression} AND {{title}} : ({any_word})",
+                RANK_CANDIDATES // 2,
+                f"{expression} AND {{top}} : ({any_word})",
+                RANK_CANDIDATES,
+                expression,
+                RANK_CANDIDATES // 2,
+                limit,
+                offset,
             ],
         )
         return [row[0] for row in cursor.fetchall()]
@@ -324,7 +335,9 @@ class SQLiteFTS5Backend(SearchBackend):
         for essay_id in ids:
             snippet, title = rows.get(essay_id, ("", ""))
             matched_visible = MARK_START in snippet or MARK_START in title
-            hits.append(Hit(essay_id=essay_id, snippet=snippet, matched_hidden_only=not matched_visible and not full_access))
+            hits.append(
+                Hit(essay_id=essay_id, snippet=snippet, matched_hidden_only=not matched_visible and not full_access)
+            )
         return hits
 
     def _facets(self, cursor, request: SearchRequest) -> tuple[list[FacetCount], list[FacetCount]]:  # type: ignore[no-untyped-def]
@@ -348,7 +361,7 @@ class SQLiteFTS5Backend(SearchBackend):
     def reference_top(self, request: SearchRequest, k: int) -> list[int]:
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT rowid FROM search_fts WHERE search_fts MATCH %s ORDER BY bm25(search_fts, {WEIGHTS}) LIMIT %s",  # noqa: S608
+                f"SELECT rowid FROM search_fts WHERE search_fts MATCH %s ORDER BY bm25(search_fts, {WEIGHTS}) LIMIT %s",
                 [_match_expression(request), k],
             )
             return [row[0] for row in cursor.fetchall()]
@@ -371,7 +384,8 @@ class SQLiteFTS5Backend(SearchBackend):
         with connection.cursor() as cursor:
             if prefix:
                 cursor.execute(
-                    "SELECT 1 FROM search_words WHERE word >= %s AND word < %s AND df > 0 LIMIT 1", [word, word + "\uffff"]
+                    "SELECT 1 FROM search_words WHERE word >= %s AND word < %s AND df > 0 LIMIT 1",
+                    [word, word + "\uffff"],
                 )
             else:
                 cursor.execute("SELECT 1 FROM search_words WHERE word = %s AND df > 0", [word])
@@ -404,9 +418,7 @@ class SQLiteFTS5Backend(SearchBackend):
     def index_size_bytes(self) -> int:
         with connection.cursor() as cursor:
             try:
-                cursor.execute(
-                    "SELECT sum(pgsize) FROM dbstat WHERE name LIKE 'search\\_%' ESCAPE '\\'"
-                )
+                cursor.execute("SELECT sum(pgsize) FROM dbstat WHERE name LIKE 'search\\_%' ESCAPE '\\'")
                 return int(cursor.fetchone()[0] or 0)
             except Exception:  # dbstat is an optional SQLite module
                 return 0

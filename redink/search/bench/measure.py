@@ -32,7 +32,12 @@ class Timings:
         return self.percentile(99)
 
     def summary(self) -> dict[str, float]:
-        return {"p50_ms": round(self.p50, 2), "p95_ms": round(self.p95, 2), "p99_ms": round(self.p99, 2), "n": len(self.samples_ms)}
+        return {
+            "p50_ms": round(self.p50, 2),
+            "p95_ms": round(self.p95, 2),
+            "p99_ms": round(self.p99, 2),
+            "n": len(self.samples_ms),
+        }
 
 
 def time_each(calls: list[Callable[[], object]], *, rounds: int = 1) -> Timings:

@@ -31,7 +31,9 @@ class LoggedQuery:
 
 def load_log(path: Path = LOG_PATH) -> list[LoggedQuery]:
     with path.open(newline="", encoding="utf-8") as handle:
-        return [LoggedQuery(row["kind"], row["q"], row.get("level", "")) for row in csv.DictReader(handle, delimiter="\t")]
+        return [
+            LoggedQuery(row["kind"], row["q"], row.get("level", "")) for row in csv.DictReader(handle, delimiter="\t")
+        ]
 
 
 def write_log(queries: list[LoggedQuery], path: Path = LOG_PATH) -> None:
@@ -69,8 +71,12 @@ def build_log(*, essays: QuerySet[Essay], seed: int = 1) -> list[LoggedQuery]:
     queries: list[LoggedQuery] = []
     queries += [LoggedQuery("rare", w) for w in rng.sample(rare, SHARES["rare"])]
     queries += [LoggedQuery("common", w) for w in rng.sample(common, SHARES["common"])]
-    queries += [LoggedQuery("very_common", w) for w in rng.sample(very_common, min(SHARES["very_common"], len(very_common)))]
-    queries += [LoggedQuery("multi_word", " ".join(rng.sample(common, rng.choice([2, 3])))) for _ in range(SHARES["multi_word"])]
+    queries += [
+        LoggedQuery("very_common", w) for w in rng.sample(very_common, min(SHARES["very_common"], len(very_common)))
+    ]
+    queries += [
+        LoggedQuery("multi_word", " ".join(rng.sample(common, rng.choice([2, 3])))) for _ in range(SHARES["multi_word"])
+    ]
     for _ in range(SHARES["phrase"]):
         _, body, _ = rng.choice(docs)
         words = [w for w in words_of(body) if w.isalpha()]

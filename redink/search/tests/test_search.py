@@ -120,7 +120,11 @@ class TestIndexStaysInStep:
 class TestTypos:
     @pytest.mark.parametrize(
         ("typed", "expected", "correction"),
-        [("Khruschev", "cuba", "khrushchev"), ("cuban misile crisis", "cuba", "missile"), ("photosynthsis", "photo", "photosynthesis")],
+        [
+            ("Khruschev", "cuba", "khrushchev"),
+            ("cuban misile crisis", "cuba", "missile"),
+            ("photosynthsis", "photo", "photosynthesis"),
+        ],
     )
     def test_misspelt_words_find_the_essay_with_did_you_mean(self, client, library, typed, expected, correction):
         results = search_essays(raw=typed, params={}, viewer=None)
@@ -164,7 +168,15 @@ class TestHostileQueries:
 
     @pytest.mark.parametrize(
         "query",
-        ["x" * 10000, '"unbalanced', "'; DROP TABLE catalogue_essay; --", "NEAR(a b)", "a* OR ^b", "\x00\x01\x02", "{title}:x"],
+        [
+            "x" * 10000,
+            '"unbalanced',
+            "'; DROP TABLE catalogue_essay; --",
+            "NEAR(a b)",
+            "a* OR ^b",
+            "\x00\x01\x02",
+            "{title}:x",
+        ],
     )
     def test_odd_queries_get_a_page(self, client, library, query):
         assert client.get("/search/", {"q": query}).status_code == 200

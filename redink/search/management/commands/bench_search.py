@@ -15,6 +15,7 @@ import statistics
 import sys
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -37,7 +38,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--log", type=Path, default=LOG_PATH, help="Query log (TSV).")
-        parser.add_argument("--write-log", action="store_true", help="Derive the query log from this corpus and save it.")
+        parser.add_argument(
+            "--write-log", action="store_true", help="Derive the query log from this corpus and save it."
+        )
         parser.add_argument("--skip-rebuild", action="store_true", help="Use the index as it is.")
         parser.add_argument("--no-tantivy", action="store_true")
         parser.add_argument("--rounds", type=int, default=3, help="Timed runs per query (median kept).")
@@ -119,10 +122,15 @@ class Command(BaseCommand):
     def _suggestions(self, log, client) -> tuple[dict[str, float], dict[str, float]]:  # type: ignore[no-untyped-def]
         typed = [" ".join(q.q.split()[:3]) for q in log if q.kind == "typo"]
         titles = list(Essay.objects.published().order_by("pk").values_list("title", flat=True)[: len(typed) or 1])
-        suggest = time_each([lambda t=t: client.get("/search/suggest/", {"q": t}) for t in typed], rounds=3)
-        exact = time_each(
-            [lambda t=t: list(Essay.objects.filter(title=t).values_list("pk", flat=True)[:8]) for t in titles], rounds=3
-        )
+
+        def suggest_call(text: str) -> Callable[[], object]:
+            return lambda: client.get("/search/suggest/", {"q": text})
+
+        def exact_call(title: str) -> Callable[[], object]:
+            return lambda: list(Essay.objects.filter(title=title).values_list("pk", flat=True)[:8])
+
+        suggest = time_each([suggest_call(t) for t in typed], rounds=3)
+        exact = time_each([exact_call(t) for t in titles], rounds=3)
         return suggest.summary(), exact.summary()
 
     def _tantivy(self, log, levels, essays, *, rounds: int) -> dict[str, Any]:  # type: ignore[no-untyped-def]
@@ -134,7 +142,11 @@ class Command(BaseCommand):
         reference = TantivyReference.build(list(rows))
         try:
             parsed = [(parse_query(q.q), levels.get(q.level)) for q in log]
-            timings = time_each([lambda p=p, lv=lv: reference.search(p, level_id=lv) for p, lv in parsed], rounds=rounds)
+
+            def search_call(query: Any, level_id: int | None) -> Callable[[], object]:
+                return lambda: reference.search(query, level_id=level_id)
+
+            timings = time_each([search_call(p, lv) for p, lv in parsed], rounds=rounds)
             return {**timings.summary(), "index_build_s": round(reference.build_seconds, 1)}
         finally:
             reference.close()

@@ -4,8 +4,8 @@ import time
 from django.core.management.base import BaseCommand, CommandParser
 
 from redink.catalogue.models import Essay
-from redink.search.services import search_rebuild
 from redink.core.progress import ProgressBar
+from redink.search.services import search_rebuild
 
 
 class Command(BaseCommand):
