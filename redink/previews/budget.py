@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import asdict, dataclass, field
+from fractions import Fraction
 
 from .sentences import split_sentences, word_count
 
@@ -19,7 +20,9 @@ ELLIPSIS = "…"
 
 def preview_budget(total_words: int, *, ratio: float, max_words: int) -> int:
     """The most words a preview may show: ratio of the essay, capped, never below one."""
-    return max(1, min(max_words, math.floor(total_words * ratio)))
+    # The ratio as written (0.7 is 7/10): in floating point 90 * 0.7 is 62.99999999999999.
+    share = Fraction(str(ratio)) * total_words
+    return max(1, min(max_words, math.floor(share)))
 
 
 @dataclass(frozen=True)
@@ -56,7 +59,7 @@ def _sentences(paragraphs: list[str]) -> list[_Sentence]:
 
 def _clip(sentence: str, budget: int) -> str:
     words = sentence.split()[:budget]
-    words[-1] = words[-1].rstrip(",;:–—-") or words[-1]
+    words[-1] = words[-1].rstrip(",;:–—-") or words[-1]  # noqa: RUF001 (dashes are the point)
     return " ".join(words) + ELLIPSIS
 
 

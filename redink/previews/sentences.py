@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 # Lower-cased words that take a full stop without ending a sentence.
+# fmt: off
 ABBREVIATIONS = frozenset(
     {
         "mr", "mrs", "ms", "dr", "prof", "st", "sr", "jr", "rev", "gen", "col", "capt", "lt",
@@ -20,8 +21,9 @@ ABBREVIATIONS = frozenset(
         "sept", "oct", "nov", "dec", "sq", "ft", "in", "lb", "oz", "cm", "mm", "km", "kg",
     }
 )
-CLOSERS = "\"'”’)]»"
-OPENERS = "\"'“‘([«"
+# fmt: on
+CLOSERS = "\"'”’)]»"  # noqa: RUF001 (curly quotes are the point)
+OPENERS = "\"'“‘([«"  # noqa: RUF001
 _ACRONYM = re.compile(r"(?:[A-Za-z]\.)+[A-Za-z]")  # "U.S", "e.g", "i.e", "a.m"
 _INITIAL = re.compile(r"[A-Z]")
 
@@ -39,8 +41,10 @@ def _starts_sentence(token: str) -> bool:
     stripped = token.lstrip(OPENERS)
     if not stripped:
         return bool(token)
+    # A lower-case word stays in the sentence even behind a quote or bracket:
+    # 'He paused... (briefly) and went on.' is one sentence.
     first = stripped[0]
-    return first.isupper() or first.isdigit() or (stripped is not token and first.isalpha())
+    return first.isupper() or first.isdigit()
 
 
 def _ends_sentence(token: str, following: str) -> bool:

@@ -15,19 +15,27 @@ from dataclasses import dataclass
 
 from hypothesis import strategies as st
 
-WORDS = (
-    "the war policy economy students argued that was which government trade of and a rose fell treaty power "
-    "because however, therefore, in no at by with it model market demand prices essay poem theory data "
-    "—the so-called cold war; crisis: reform"
-).split()
-CAPITALISED = "The In However, By London Keynes Students This It Historians A Britain Eliot".split()
+# fmt: off
+WORDS = [
+    "the", "war", "policy", "economy", "students", "argued", "that", "was", "which", "government", "trade", "of",
+    "and", "a", "rose", "fell", "treaty", "power", "because", "however,", "therefore,", "in", "no", "at", "by",
+    "with", "it", "model", "market", "demand", "prices", "essay", "poem", "theory", "data", "—the", "so-called",
+    "cold", "war;", "crisis:", "reform"
+]
+CAPITALISED = [
+    "The", "In", "However,", "By", "London", "Keynes", "Students", "This", "It", "Historians", "A", "Britain",
+    "Eliot"
+]
 # Words a sentence may end on: none is an abbreviation, an initial or an acronym.
-END_WORDS = (
-    "war policy economy collapse growth reform London Keynes Eliot 1945 3.5 0.025 1955-62 prices years ago "
-    "itself again poem Britain"
-).split()
+END_WORDS = [
+    "war", "policy", "economy", "collapse", "growth", "reform", "London", "Keynes", "Eliot", "1945", "3.5",
+    "0.025", "1955-62", "prices", "years", "ago", "itself", "again", "poem", "Britain"
+]
 # One-word sentences and headings.
-ONE_WORDS = "Yes Why Indeed Introduction Conclusion Exactly Sources".split()
+ONE_WORDS = [
+    "Yes", "Why", "Indeed", "Introduction", "Conclusion", "Exactly", "Sources"
+]
+# fmt: on
 
 _words = st.sampled_from(WORDS)
 _capitalised = st.sampled_from(CAPITALISED)
@@ -162,8 +170,12 @@ stopless_paragraphs = st.lists(st.one_of(_words, _capitalised), min_size=0, max_
     lambda words: _capitalised.map(lambda first: (" ".join([first, *words]),))
 )
 
+# Short essays of short sentences: the budget is a handful of words and every sentence counts.
+short_paragraphs = st.lists(sentence(max_middles=3), min_size=1, max_size=6).map(tuple)
+
 essays = st.one_of(
     st.lists(st.one_of(normal_paragraphs, one_word_paragraphs), min_size=1, max_size=6),
+    st.lists(st.one_of(short_paragraphs, one_word_paragraphs), min_size=1, max_size=3),
     st.lists(st.one_of(normal_paragraphs, one_word_paragraphs, long_paragraphs), min_size=1, max_size=4),
     sentence().map(lambda s: [(s,)]),
     sentence(terminated=False).map(lambda s: [(s,)]),

@@ -98,8 +98,12 @@ def _lead_sentence_count(preview: Preview, essay: Essay) -> int:
     return count
 
 
-def _extract_runs(preview: Preview, essay: Essay) -> list[tuple[int, int]] | None:
-    """Sentence runs [a, b) matching the blocks in order, not overlapping, the first at 0; None if none do."""
+def _extract_runs(preview: Preview, essay: Essay, *, last_ends_essay: bool = False) -> list[tuple[int, int]] | None:
+    """Sentence runs [a, b) matching the blocks in order, not overlapping, the first at 0; None if none do.
+
+    Essays repeat sentences, so a block may match several runs: taking, block by block, the
+    run that ends soonest finds a chain whenever one exists.
+    """
     sentences = essay.sentences
     stream = " ".join(sentences)
     starts, ends, offset = {}, {}, 0
@@ -108,26 +112,24 @@ def _extract_runs(preview: Preview, essay: Essay) -> list[tuple[int, int]] | Non
         offset += len(text)
         ends[offset] = index + 1
         offset += 1
-    candidates = []
-    for block in preview.blocks:
+    runs: list[tuple[int, int]] = []
+    after = 0
+    for number, block in enumerate(preview.blocks):
         found, at = [], stream.find(block)
         while at != -1:
             if at in starts and at + len(block) in ends:
                 found.append((starts[at], ends[at + len(block)]))
             at = stream.find(block, at + 1)
-        candidates.append(found)
-
-    def chain(index: int, after: int) -> list[tuple[int, int]] | None:
-        if index == len(candidates):
-            return []
-        for a, b in candidates[index]:
-            if a >= after and (index > 0 or a == 0):
-                rest = chain(index + 1, b)
-                if rest is not None:
-                    return [(a, b), *rest]
-        return None
-
-    return chain(0, 0)
+        if number == 0:
+            found = [(a, b) for a, b in found if a == 0]
+        if last_ends_essay and number == len(preview.blocks) - 1:
+            found = [(a, b) for a, b in found if b == len(sentences)]
+        found = [(a, b) for a, b in found if a >= after]
+        if not found:
+            return None
+        runs.append(min(found, key=lambda run: run[1]))
+        after = runs[-1][1]
+    return runs
 
 
 def check_lead(essay: Essay, ratio: float, max_words: int) -> Preview:
@@ -153,6 +155,8 @@ def check_extracts(essay: Essay, ratio: float, max_words: int) -> Preview:
         assert 1 <= len(preview.blocks) <= 3
         runs = _extract_runs(preview, essay)
         assert runs is not None, "extracts are runs of whole sentences, in order, not overlapping, from the first"
+        if len(runs) == 3:
+            assert _extract_runs(preview, essay, last_ends_essay=True), "the third extract is the end of the essay"
     return preview
 
 
@@ -229,14 +233,14 @@ def test_a_one_word_essay_is_shown_whole(make) -> None:  # type: ignore[no-untyp
 @pytest.mark.parametrize("make", [lead_preview, extracts_preview])
 def test_an_essay_with_no_full_stop_is_clipped(make) -> None:  # type: ignore[no-untyped-def]
     # 20 words without a full stop are one sentence, over a budget of 6.
-    preview = make(["Headings and notes often run on without any full stop " * 2], **DEFAULT)
+    preview = make([" ".join(["Headings and notes often run on without any full stop"] * 2)], **DEFAULT)
     assert preview.clipped
     assert preview.blocks == ["Headings and notes often run on…"]
 
 
 def test_lead_keeps_whole_sentences_and_paragraphs() -> None:
     paragraphs = [
-        "Dr. Smith arrived c. 1950. He asked, \"Why now?\" Nobody answered.",
+        'Dr. Smith arrived c. 1950. He asked, "Why now?" Nobody answered.',
         "Prices rose by 3.5 per cent. Then they fell.",
         _words(40),
     ]
@@ -256,3 +260,12 @@ def test_extracts_take_the_beginning_middle_and_end() -> None:
         " ".join(sentences[18:]),
     ]
     assert preview.words == 30
+
+
+def test_extracts_do_not_repeat_an_opening_that_runs_past_the_middle() -> None:
+    # The first sentence is over a third of the budget (10), so the opening takes four
+    # sentences, past the middle word: no middle extract may start inside it.
+    sentences = ["The first sentence is long.", "Two.", "Three.", "Four.", "The last one here."]
+    preview = extracts_preview([" ".join(sentences)], ratio=0.9, max_words=800)
+    assert preview.budget == 10
+    assert preview.blocks == [" ".join(sentences[:4])]

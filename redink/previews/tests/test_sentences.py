@@ -43,9 +43,15 @@ def test_any_text_splits_into_nonempty_sentences_that_rejoin_to_it(paragraph: st
         ('He asked, "Why now?" Nobody answered.', ['He asked, "Why now?"', "Nobody answered."]),
         ('"Why now?" she asked. Nobody answered.', ['"Why now?" she asked.', "Nobody answered."]),
         ('He shouted, "Stop!" They stopped.', ['He shouted, "Stop!"', "They stopped."]),
-        ("Prices rose by 3.5. Then they fell by 0.025 a year.", ["Prices rose by 3.5.", "Then they fell by 0.025 a year."]),
+        (
+            "Prices rose by 3.5. Then they fell by 0.025 a year.",
+            ["Prices rose by 3.5.", "Then they fell by 0.025 a year."],
+        ),
         ("In 1955-62 trade grew. It slowed.", ["In 1955-62 trade grew.", "It slowed."]),
-        ("J. M. Keynes and T. S. Eliot met Dr. Smith c. 1950.", ["J. M. Keynes and T. S. Eliot met Dr. Smith c. 1950."]),
+        (
+            "J. M. Keynes and T. S. Eliot met Dr. Smith c. 1950.",
+            ["J. M. Keynes and T. S. Eliot met Dr. Smith c. 1950."],
+        ),
         ("Some goods, e.g. Wheat, i.e. Grain, left the U.S. Navy yard.", None),
         ("Mr. Jones lived near St. Paul's.", None),
         ("He paused... then went on.", None),
