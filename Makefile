@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: run test lint install bench-search clean
+.PHONY: run test lint install bench-search bench-import clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Redink needs Python 3.11 or newer")'
@@ -39,6 +39,12 @@ bench-search: install
 	DEBUG=1 DATABASE_URL=sqlite:///$(BENCH_DB) $(BIN)/python manage.py migrate -v0
 	DEBUG=1 DATABASE_URL=sqlite:///$(BENCH_DB) $(BIN)/python manage.py generate_corpus --essays $(BENCH_ESSAYS) --seed 1 --quiet
 	DEBUG=1 DATABASE_URL=sqlite:///$(BENCH_DB) $(BIN)/python manage.py bench_search $(BENCH_ARGS)
+
+## The import and originality benchmark at CI size.
+bench-import: install
+	rm -f $(BENCH_DB) $(BENCH_DB)-wal $(BENCH_DB)-shm
+	DEBUG=1 DATABASE_URL=sqlite:///$(BENCH_DB) $(BIN)/python manage.py migrate -v0
+	DEBUG=1 DATABASE_URL=sqlite:///$(BENCH_DB) $(BIN)/python manage.py bench_import --essays $(BENCH_ESSAYS) $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

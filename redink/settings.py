@@ -67,11 +67,15 @@ INSTALLED_APPS = [
     "allauth.account",
     "django_tasks",
     "django_tasks_db",
+    "csp",
+    "axes",
     "redink.core",
     "redink.accounts",
     "redink.catalogue",
     "redink.access",
+    "redink.billing",
     "redink.search",
+    "redink.submissions",
     "redink.demo",
     "redink.corpus",
 ]
@@ -86,7 +90,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "redink.urls"
@@ -247,3 +253,81 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
+
+# --- Submissions: uploads, originality checks, moderation, takedowns -----------------------
+# Files over this size are kept for the moderators but not read (bytes; nginx's
+# client_max_body_size should allow a little more).
+REDINK_UPLOAD_MAX_BYTES = env_int("REDINK_UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
+# An essay's text must have this many words, at least and at most.
+REDINK_ESSAY_MIN_WORDS = env_int("REDINK_ESSAY_MIN_WORDS", 250)
+REDINK_ESSAY_MAX_WORDS = env_int("REDINK_ESSAY_MAX_WORDS", 20000)
+# Zip bombs: a .docx or .odt may hold at most this many files and unpack to at most this much.
+REDINK_ZIP_MAX_MEMBERS = env_int("REDINK_ZIP_MAX_MEMBERS", 1000)
+REDINK_ZIP_MAX_UNCOMPRESSED_BYTES = env_int("REDINK_ZIP_MAX_UNCOMPRESSED_BYTES", 100 * 1024 * 1024)
+REDINK_PDF_MAX_PAGES = env_int("REDINK_PDF_MAX_PAGES", 300)
+# Originality: a Jaccard similarity at or over this refuses an upload as a copy; a containment
+# at or over this (either way), or one shared passage of this many words, flags a partial copy.
+REDINK_COPY_JACCARD = env_float("REDINK_COPY_JACCARD", 0.9)
+REDINK_PARTIAL_COPY_CONTAINMENT = env_float("REDINK_PARTIAL_COPY_CONTAINMENT", 0.3)
+REDINK_PARTIAL_COPY_PASSAGE_WORDS = env_int("REDINK_PARTIAL_COPY_PASSAGE_WORDS", 40)
+# Membership days earned by each published contribution.
+REDINK_CONTRIBUTION_DAYS = env_int("REDINK_CONTRIBUTION_DAYS", 30)
+# "Check my essay": checks a user may run per hour.
+REDINK_CHECKS_PER_HOUR = env_int("REDINK_CHECKS_PER_HOUR", 20)
+# Uploaded files are private (never under MEDIA_ROOT, which nginx serves to anyone).
+REDINK_SUBMISSION_FILES_DIR = Path(os.environ.get("REDINK_SUBMISSION_FILES_DIR", BASE_DIR / "private-media"))
+
+# --- Memberships and payments; account security (redink.billing, redink.accounts) -------------
+# Stripe takes payments once STRIPE_SECRET_KEY is set (sk_test_… to try it, sk_live_… for real).
+# Without it, the clearly labelled test-mode checkout runs instead, but only in demo mode
+# (DEBUG) or when REDINK_ALLOW_TEST_CHECKOUT=1 says so: it makes anyone a member for free.
+STRIPE_SECRET_KEY = os.environ.get("STRIPE_SECRET_KEY", "")
+STRIPE_PUBLISHABLE_KEY = os.environ.get("STRIPE_PUBLISHABLE_KEY", "")
+STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET", "")
+REDINK_ALLOW_TEST_CHECKOUT = env_bool("REDINK_ALLOW_TEST_CHECKOUT", False)
+# Days a member keeps reading after a renewal payment fails, while Stripe retries the card.
+REDINK_PAYMENT_GRACE_DAYS = env_int("REDINK_PAYMENT_GRACE_DAYS", 3)
+
+# Accounts (django-allauth): a new e-mail address is verified before it replaces the old one,
+# security-relevant changes are notified, and links in e-mails use SITE_URL's scheme.
+ACCOUNT_CHANGE_EMAIL = True
+ACCOUNT_EMAIL_NOTIFICATIONS = True
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SITE_NAME}] "
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SITE_URL.startswith("https:") else "http"
+# How many proxies in front of Django append to X-Forwarded-For (1 behind the documented nginx);
+# allauth's rate limits and django-axes both take the client's address from it.
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+
+# Login rate limiting (django-axes): after AXES_FAILURE_LIMIT failed logins to one account from
+# one address, that pair is locked out for AXES_COOLOFF_MINUTES (never a whole school's address).
+AUTHENTICATION_BACKENDS = ["redink.accounts.backends.LoginRateLimitBackend", *AUTHENTICATION_BACKENDS]
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 30) / 60  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_CALLABLE = "redink.accounts.ratelimit.login_username"
+AXES_CLIENT_IP_CALLABLE = "redink.accounts.ratelimit.client_ip"
+AXES_LOCKOUT_TEMPLATE = "account/lockout.html"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_VERBOSE = False
+
+# Content-Security-Policy (django-csp): scripts, styles, frames and form targets from this site
+# only. The pages that hand over to Stripe add Stripe's origins (redink/billing/csp.py). No
+# nonces: anonymous pages stay identical for every visitor, so shared caches can keep them.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_HSTS_PRELOAD = not DEBUG and env_bool("SECURE_HSTS_PRELOAD", False)

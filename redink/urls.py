@@ -11,10 +11,13 @@ handler500 = "redink.core.views.server_error"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("accounts/", include("redink.accounts.urls")),
     path("accounts/", include("allauth.urls")),
+    path("join/", include("redink.billing.urls")),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", core_views.robots_txt, name="robots"),
     path("search/", include("redink.search.urls")),
+    path("", include("redink.submissions.urls")),
     path("", include("redink.catalogue.urls")),
 ]
 

@@ -7,7 +7,23 @@ from django.utils import timezone
 
 # Top-level URL segments that a level's slug may not take.
 RESERVED_LEVEL_SLUGS = frozenset(
-    {"essays", "search", "accounts", "admin", "static", "media", "sitemap.xml", "robots.txt", "api", "join", "about"}
+    {
+        "essays",
+        "search",
+        "accounts",
+        "admin",
+        "static",
+        "media",
+        "sitemap.xml",
+        "robots.txt",
+        "api",
+        "join",
+        "about",
+        "contribute",
+        "check",
+        "moderation",
+        "report",
+    }
 )
 
 

@@ -115,6 +115,12 @@ def leak_world(db, student) -> LeakWorld:  # type: ignore[no-untyped-def]
                 "key": "not-a-real-key",
                 "uidb36": "1z",
                 "url": "no-such-admin-page/",
+                "submission_id": "1",
+                "match_id": "1",
+                "takedown_id": "1",
+                "plan": "monthly",
+                "session_id": "cs_no_such_session",
+                "portal_id": "bps_no_such_session",
             }
         )
     # Addresses that do not exist must give friendly pages that leak nothing either.

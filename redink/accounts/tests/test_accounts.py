@@ -1,0 +1,203 @@
+"""Accounts on django-allauth: sign-up with e-mail verification, password reset, change of e-mail,
+rate-limited logins, e-mail through Django's backend, and production security settings."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from allauth.account.models import EmailAddress
+from axes.models import AccessAttempt
+from django.conf import settings as django_settings
+from django.contrib.auth import get_user_model
+from django.core import mail
+from django.core.cache import cache
+from django.test import Client
+
+from redink.accounts.ratelimit import client_ip, login_username
+from redink.testing.factories import PASSWORD, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+NEW_PASSWORD = "a-new-and-long-passphrase-42"
+
+
+def link_in(message: mail.EmailMessage, path: str) -> str:
+    found = re.search(rf"https?://testserver({re.escape(path)}[^\s]+)", message.body)
+    assert found, f"no {path} link in: {message.body}"
+    return found.group(1)
+
+
+def log_in(client: Client, email: str, password: str, **extra):  # type: ignore[no-untyped-def]
+    return client.post("/accounts/login/", {"login": email, "password": password}, **extra)
+
+
+class TestSignUpAndVerification:
+    def test_sign_up_sends_a_verification_e_mail_and_the_link_verifies_and_logs_in(self, client):
+        response = client.post(
+            "/accounts/signup/",
+            {"email": "new.student@example.org", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
+        )
+        assert response.status_code == 302
+        (message,) = mail.outbox
+        assert message.to == ["new.student@example.org"]
+        assert message.subject.startswith("[Redink] ")
+        user = get_user_model().objects.get(email="new.student@example.org")
+        assert not EmailAddress.objects.get(user=user).verified
+        # Until verified, logging in leads back to the "verify your e-mail" page.
+        assert "/accounts/confirm-email/" in log_in(Client(), "new.student@example.org", NEW_PASSWORD)["Location"]
+
+        confirm = link_in(message, "/accounts/confirm-email/")
+        assert client.get(confirm).status_code == 200
+        assert client.post(confirm).status_code == 302
+        assert EmailAddress.objects.get(user=user).verified
+        assert client.get("/accounts/").status_code == 200  # logged in
+
+    def test_e_mail_goes_through_djangos_backend(self):
+        assert django_settings.EMAIL_BACKEND == "django.core.mail.backends.locmem.EmailBackend"
+
+
+class TestPasswordReset:
+    def test_a_reset_link_is_e_mailed_and_sets_a_new_password(self, client, student):
+        client.post("/accounts/password/reset/", {"email": student.email})
+        (message,) = mail.outbox
+        assert message.to == [student.email]
+        link = link_in(message, "/accounts/password/reset/key/")
+        form = client.get(link, follow=True)
+        action = form.redirect_chain[-1][0] if form.redirect_chain else link
+        response = client.post(action, {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD})
+        assert response.status_code == 302
+        assert log_in(Client(), student.email, NEW_PASSWORD).status_code == 302
+        assert not Client().login(email=student.email, password=PASSWORD)
+
+    def test_an_unknown_address_gets_no_reset_link_and_no_hint(self, client):
+        response = client.post("/accounts/password/reset/", {"email": "nobody@example.org"})
+        assert response.status_code == 302
+        assert all("/accounts/password/reset/key/" not in m.body for m in mail.outbox)
+
+
+class TestChangeEmail:
+    def test_a_new_address_replaces_the_old_one_once_verified(self, client, student):
+        client.force_login(student)
+        response = client.post("/accounts/email/", {"action_add": "", "email": "renamed@example.org"})
+        assert response.status_code == 302
+        verification = next(m for m in mail.outbox if m.to == ["renamed@example.org"])
+        student.refresh_from_db()
+        assert student.email != "renamed@example.org"
+        page = client.get("/accounts/email/").content.decode()
+        assert 'style="' not in page  # the Content-Security-Policy blocks inline styles
+        client.post(link_in(verification, "/accounts/confirm-email/"))
+        student.refresh_from_db()
+        assert student.email == "renamed@example.org"
+        assert list(EmailAddress.objects.filter(user=student).values_list("email", "primary", "verified")) == [
+            ("renamed@example.org", True, True)
+        ]
+
+
+class TestLoginRateLimiting:
+    def test_repeated_failures_lock_the_account_out_from_that_address(self, client, student, settings):
+        for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+            assert log_in(client, student.email, "wrong-password").status_code == 200
+        assert log_in(client, student.email, "wrong-password").status_code == 429
+        assert "_auth_user_id" not in client.session
+        cache.clear()  # allauth's own short per-account window passes; axes' lockout (in the database) stays
+        locked = log_in(client, student.email.upper(), PASSWORD)
+        assert locked.status_code == 429, "even the right password is refused while locked out"
+        assert "Too many failed log-ins" in locked.content.decode()
+        assert "_auth_user_id" not in client.session
+        attempt = AccessAttempt.objects.get()
+        assert attempt.username == student.email and attempt.failures_since_start >= settings.AXES_FAILURE_LIMIT
+
+    def test_the_lockout_is_for_that_account_and_address_only(self, client, student, settings):
+        other = UserFactory()
+        for _ in range(settings.AXES_FAILURE_LIMIT):
+            log_in(client, student.email, "wrong-password")
+        assert log_in(Client(), other.email, PASSWORD).status_code == 302, "another account from the same address"
+        # allauth's own limit also slows one account down everywhere for a few minutes; past it,
+        # axes lets the owner in from another address (a school's shared address is never locked).
+        cache.clear()
+        elsewhere = Client(REMOTE_ADDR="203.0.113.9")
+        assert log_in(elsewhere, student.email, PASSWORD).status_code == 302, "the same account from elsewhere"
+        assert log_in(Client(), student.email, PASSWORD).status_code == 429, "still locked from the first address"
+
+    def test_a_success_resets_the_count(self, client, student, settings):
+        for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+            log_in(client, student.email, "wrong-password")
+        assert log_in(client, student.email, PASSWORD).status_code == 302
+        cache.clear()  # allauth's own per-account window, which is not what is tested here
+        for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+            log_in(Client(), student.email, "wrong-password")
+        assert log_in(Client(), student.email, PASSWORD).status_code == 302
+
+    def test_usernames_are_case_folded_and_the_address_follows_the_trusted_proxy_count(self, rf, settings):
+        assert login_username(rf.post("/"), {"email": " Ann@Example.org "}) == "ann@example.org"
+        assert login_username(rf.post("/", {"login": "B@x.org"}), None) == "b@x.org"
+        request = rf.get("/", HTTP_X_FORWARDED_FOR="198.51.100.7, 10.0.0.2", REMOTE_ADDR="127.0.0.1")
+        assert client_ip(request) == "127.0.0.1"
+        settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+        assert client_ip(request) == "10.0.0.2"
+        settings.ALLAUTH_TRUSTED_PROXY_COUNT = 2
+        assert client_ip(request) == "198.51.100.7"
+
+    def test_the_test_client_can_still_log_in_without_a_request(self, student):
+        assert Client().login(email=student.email, password=PASSWORD)
+
+
+def test_forms_need_their_csrf_token(student):
+    client = Client(enforce_csrf_checks=True)
+    assert log_in(client, student.email, PASSWORD).status_code == 403
+    client.force_login(student)
+    assert client.post("/accounts/email/", {"action_add": "", "email": "x@example.org"}).status_code == 403
+
+
+def production_settings(**env: str) -> dict:  # type: ignore[type-arg]
+    """The settings a production process (DEBUG off, nothing else set) would run with."""
+    names = [
+        "DEBUG",
+        "SESSION_COOKIE_SECURE",
+        "CSRF_COOKIE_SECURE",
+        "SESSION_COOKIE_HTTPONLY",
+        "SECURE_HSTS_SECONDS",
+        "SECURE_HSTS_INCLUDE_SUBDOMAINS",
+        "SECURE_CONTENT_TYPE_NOSNIFF",
+        "SECURE_PROXY_SSL_HEADER",
+        "CONTENT_SECURITY_POLICY",
+        "REDINK_ALLOW_TEST_CHECKOUT",
+        "ACCOUNT_DEFAULT_HTTP_PROTOCOL",
+    ]
+    script = (
+        "import json, django; from django.conf import settings; django.setup(); "
+        f"print(json.dumps({{n: getattr(settings, n) for n in {names!r}}}))"
+    )
+    keep = {k: v for k, v in os.environ.items() if k in ("PATH", "HOME", "LANG")}
+    environment = {
+        **keep,
+        "DJANGO_SETTINGS_MODULE": "redink.settings",
+        "SECRET_KEY": "production-test-key",
+        "SITE_URL": "https://essays.example.org",
+        **env,
+    }
+    root = Path(__file__).resolve().parents[3]
+    output = subprocess.run(
+        [sys.executable, "-c", script], env=environment, cwd=root, capture_output=True, text=True, check=True
+    ).stdout
+    return json.loads(output.strip().splitlines()[-1])
+
+
+def test_production_mode_sets_secure_cookies_hsts_and_a_content_security_policy():
+    values = production_settings()
+    assert values["DEBUG"] is False
+    assert values["SESSION_COOKIE_SECURE"] and values["CSRF_COOKIE_SECURE"] and values["SESSION_COOKIE_HTTPONLY"]
+    assert values["SECURE_HSTS_SECONDS"] >= 31_536_000 and values["SECURE_HSTS_INCLUDE_SUBDOMAINS"]
+    assert values["SECURE_CONTENT_TYPE_NOSNIFF"]
+    assert values["SECURE_PROXY_SSL_HEADER"] == ["HTTP_X_FORWARDED_PROTO", "https"]
+    assert values["CONTENT_SECURITY_POLICY"]["DIRECTIVES"]["script-src"] == ["'self'"]
+    assert values["REDINK_ALLOW_TEST_CHECKOUT"] is False
+    assert values["ACCOUNT_DEFAULT_HTTP_PROTOCOL"] == "https"
+    demo = production_settings(DEBUG="1")
+    assert not demo["SESSION_COOKIE_SECURE"] and demo["SECURE_HSTS_SECONDS"] == 0

@@ -1,0 +1,150 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.forms.models import ModelChoiceIterator
+from django.utils import timezone
+
+from redink.catalogue.models import Section
+
+from .extract import ACCEPT_ATTRIBUTE
+from .models import Submission, TakedownRequest
+
+MAX_PASTE_CHARACTERS = 400_000
+
+
+class GroupedSections(ModelChoiceIterator):
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        groups: dict[str, list[Any]] = {}
+        for section in self.queryset:
+            label = f"{section.subject.level.name} \u203a {section.subject.name}"
+            groups.setdefault(label, []).append(self.choice(section))
+        yield from groups.items()
+
+
+class SectionChoiceField(forms.ModelChoiceField):
+    """Sections grouped by level and subject, as the catalogue arranges them."""
+
+    iterator = GroupedSections
+
+    def __init__(self, **kwargs: Any) -> None:
+        queryset = Section.objects.select_related("subject__level").order_by(
+            "subject__level__position", "subject__level__name", "subject__name", "name"
+        )
+        super().__init__(queryset=queryset, empty_label="Choose a section…", **kwargs)
+
+
+def _year_field() -> forms.IntegerField:
+    return forms.IntegerField(
+        required=False,
+        min_value=1950,
+        max_value=timezone.now().year + 1,
+        help_text="The year it was written or marked.",
+    )
+
+
+class EssayDetailsForm(forms.Form):
+    title = forms.CharField(max_length=250)
+    section = SectionChoiceField(label="Level, subject and section")
+    exam_board = forms.CharField(max_length=60, required=False, help_text="For example AQA, Edexcel, OCR, IB.")
+    year = _year_field()
+    grade = forms.CharField(max_length=20, required=False, help_text="The grade or mark it received, if any.")
+
+
+class UploadForm(EssayDetailsForm):
+    file = forms.FileField(
+        required=False,
+        label="Your file",
+        help_text=".docx, .odt, .pdf, .rtf, .txt, .md or .html",
+        widget=forms.ClearableFileInput(attrs={"accept": ACCEPT_ATTRIBUTE}),
+    )
+    text = forms.CharField(
+        required=False,
+        label="Or paste your text",
+        max_length=MAX_PASTE_CHARACTERS,
+        widget=forms.Textarea(attrs={"rows": 10}),
+    )
+    declaration = forms.BooleanField(label="This essay is my own work, and I may share it.")
+    licence = forms.BooleanField(label="I grant the contributor licence above.")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or self.cleaned_data
+        has_file, has_text = bool(data.get("file")), bool((data.get("text") or "").strip())
+        if has_file == has_text:
+            raise forms.ValidationError("Choose a file, or paste your text: one of the two.")
+        return data
+
+
+class RejectForm(forms.Form):
+    reason = forms.ChoiceField(choices=[("", "Choose a reason…"), *Submission.RejectionReason.choices])
+    note = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Sent to the contributor with the reason.",
+    )
+
+
+class QueueFilterForm(forms.Form):
+    STATUSES = [("", "All"), *Submission.Status.choices]
+    SOURCES = [("", "Any"), *Submission.Source.choices]
+
+    status = forms.ChoiceField(choices=STATUSES, required=False)
+    flagged = forms.BooleanField(required=False, label="Flagged only")
+    source = forms.ChoiceField(choices=SOURCES, required=False)
+    level = forms.CharField(required=False)
+    q = forms.CharField(required=False, max_length=100, label="Title contains")
+
+
+class CheckForm(forms.Form):
+    text = forms.CharField(
+        label="Your draft",
+        max_length=MAX_PASTE_CHARACTERS,
+        widget=forms.Textarea(attrs={"rows": 14}),
+    )
+
+    def clean_text(self) -> str:
+        text: str = self.cleaned_data["text"]
+        words = len(text.split())
+        if words < 30:
+            raise forms.ValidationError(f"Paste at least 30 words of your draft (this has {words}).")
+        if words > settings.REDINK_ESSAY_MAX_WORDS:
+            limit = settings.REDINK_ESSAY_MAX_WORDS
+            raise forms.ValidationError(f"Paste at most {limit:,} words (this has {words:,}).")
+        return text
+
+
+class TakedownForm(forms.ModelForm):
+    original_url = forms.URLField(
+        required=False,
+        max_length=500,
+        assume_scheme="https",
+        label="Where the original work is",
+        help_text="A link to the original, if it is online.",
+    )
+    good_faith = forms.BooleanField(
+        label="I believe in good faith that this essay uses my work (or work I act for) without permission, "
+        "and what I have written is accurate."
+    )
+
+    class Meta:
+        model = TakedownRequest
+        fields = ("name", "email", "claim", "original_url")
+        labels = {"name": "Your name", "email": "Your e-mail address", "claim": "What is wrong"}
+        help_texts = {"claim": "Say whose work it is, which parts of the essay copy it, and how to check."}
+        widgets = {"claim": forms.Textarea(attrs={"rows": 6})}
+
+
+class TakedownAnswerForm(forms.Form):
+    answer = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}), label="Answer to the requester")
+
+
+class TakedownWithdrawForm(forms.Form):
+    note = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label="Note to the requester (optional)",
+    )

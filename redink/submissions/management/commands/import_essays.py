@@ -1,0 +1,153 @@
+"""python manage.py import_essays <files or folders> [--manifest metadata.csv] [--level L --subject S --section X]"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import logging
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+
+from redink.core.progress import ProgressBar
+from redink.submissions.extract import EXTENSIONS
+from redink.submissions.services.imports import ImportItem, ImportResult, import_file
+
+logger = logging.getLogger(__name__)
+MANIFEST_COLUMNS = ("path", "title", "level", "subject", "section", "author_email", "exam_board", "year", "grade")
+LABELS = {
+    "imported": "imported",
+    "refused": "refused as a copy",
+    "flagged": "flagged for review",
+    "failed": "failed",
+    "skipped": "done in an earlier run",
+}
+
+
+class Command(BaseCommand):
+    help = (
+        "Import essays from files or folders (with a CSV manifest of metadata) through the same extraction and "
+        "originality checks as uploads. Resumable: a re-run skips what is done."
+    )
+
+    def add_arguments(self, parser: argparse.ArgumentParser) -> None:
+        parser.add_argument("paths", nargs="*", type=Path, help="Files, or folders searched for documents.")
+        parser.add_argument("--manifest", type=Path, help="CSV: " + ",".join(MANIFEST_COLUMNS))
+        parser.add_argument("--level", default="", help="Level for files the manifest does not name one for.")
+        parser.add_argument("--subject", default="")
+        parser.add_argument("--section", default="")
+        parser.add_argument("--report", type=Path, help="Also write the report as CSV to this file.")
+        parser.add_argument("--quiet", action="store_true", help="No progress bar.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        defaults = {"level": options["level"], "subject": options["subject"], "section": options["section"]}
+        rows = read_manifest(options["manifest"]) if options["manifest"] else {}
+        files = collect_files(options["paths"]) if options["paths"] else list(rows)
+        if not files:
+            raise CommandError("Nothing to import: name files or folders, or a manifest that lists files.")
+        progress = ProgressBar(total=len(files), label="Importing", stream=sys.stderr, enabled=not options["quiet"])
+        results: list[ImportResult] = []
+        sections: dict[tuple[str, str, str], Any] = {}
+        started = time.monotonic()
+        for done, path in enumerate(files, start=1):
+            results.append(
+                self.import_one(path=path, row=rows.get(path.resolve(), {}), defaults=defaults, sections=sections)
+            )
+            progress.update(done)
+        progress.finish()
+        self.report(results, seconds=time.monotonic() - started, csv_path=options["report"])
+
+    def import_one(
+        self, *, path: Path, row: dict[str, str], defaults: dict[str, str], sections: dict[Any, Any]
+    ) -> ImportResult:
+        try:
+            item = import_item(path=path, row=row, defaults=defaults)
+            data = path.read_bytes()
+        except (ValueError, OSError) as problem:
+            return ImportResult(path=str(path), outcome="failed", message=str(problem))
+        try:
+            return import_file(item=item, data=data, sections=sections)
+        except Exception as problem:  # one bad file must not stop the run; it is retried by the next
+            logger.exception("Importing %s failed", path)
+            sections.clear()  # what the failed transaction created is gone
+            return ImportResult(path=str(path), outcome="failed", message=f"internal error: {problem!r}")
+
+    def report(self, results: list[ImportResult], *, seconds: float, csv_path: Path | None) -> None:
+        counts = Counter(r.outcome for r in results)
+        for result in results:
+            if result.outcome == "imported":
+                line = f"{LABELS['imported']:<22} {result.path} → {result.essay_url}"
+            elif result.outcome == "skipped":
+                earlier = LABELS.get(result.earlier, result.earlier)
+                line = f"{LABELS['skipped']:<22} {result.path} ({earlier}: {result.message})"
+            else:
+                line = f"{LABELS[result.outcome]:<22} {result.path}: {result.message}"
+            self.stdout.write(line)
+        summary = ", ".join(f"{LABELS[k]} {counts[k]:,}" for k in LABELS if counts[k])
+        rate = len(results) / max(seconds, 1e-9)
+        self.stdout.write(f"\n{len(results):,} files in {seconds:.1f} s ({rate:,.0f} files/s): {summary}.")
+        if csv_path is not None:
+            with csv_path.open("w", newline="", encoding="utf-8") as handle:
+                writer = csv.writer(handle)
+                writer.writerow(("path", "outcome", "message", "earlier"))
+                writer.writerows((r.path, r.outcome, r.message, r.earlier) for r in results)
+
+
+def read_manifest(manifest: Path) -> dict[Path, dict[str, str]]:
+    """Manifest rows by resolved file path (relative paths are relative to the manifest's folder)."""
+    try:
+        with manifest.open(newline="", encoding="utf-8-sig") as handle:
+            reader = csv.DictReader(handle)
+            if reader.fieldnames is None or "path" not in reader.fieldnames:
+                raise CommandError(f"{manifest} has no “path” column (columns: {', '.join(MANIFEST_COLUMNS)}).")
+            rows = {}
+            for row in reader:
+                path = Path(row["path"].strip())
+                rows[(path if path.is_absolute() else manifest.parent / path).resolve()] = {
+                    k: (v or "").strip() for k, v in row.items() if k
+                }
+            return rows
+    except OSError as problem:
+        raise CommandError(f"Cannot read the manifest: {problem}") from problem
+
+
+def collect_files(paths: list[Path]) -> list[Path]:
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found = [p for p in path.rglob("*") if p.is_file() and p.suffix.lower().lstrip(".") in EXTENSIONS]
+            files.extend(sorted(found, key=_natural))
+        else:
+            files.append(path)
+    return [f.resolve() for f in files]
+
+
+def _natural(path: Path) -> tuple[Any, ...]:
+    """1.txt, 2.txt, 10.txt: numbers in names sort as numbers."""
+    import re
+
+    return tuple(int(part) if part.isdigit() else part for part in re.split(r"(\d+)", str(path)))
+
+
+def import_item(*, path: Path, row: dict[str, str], defaults: dict[str, str]) -> ImportItem:
+    level, subject, section = (row.get(k) or defaults[k] for k in ("level", "subject", "section"))
+    if not (level and subject and section):
+        raise ValueError("no level, subject and section: give them in the manifest or with --level/--subject/--section")
+    year_text = row.get("year", "")
+    if year_text and not year_text.isdigit():
+        raise ValueError(f"the year “{year_text}” is not a number")
+    return ImportItem(
+        path=path,
+        level=level,
+        subject=subject,
+        section=section,
+        title=row.get("title", ""),
+        author_email=row.get("author_email", ""),
+        exam_board=row.get("exam_board", ""),
+        year=int(year_text) if year_text else None,
+        grade=row.get("grade", ""),
+    )

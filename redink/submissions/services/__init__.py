@@ -1,0 +1,1 @@
+"""Writes for submissions, one module per flow: uploads, processing, moderation, takedowns, imports."""

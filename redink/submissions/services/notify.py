@@ -1,0 +1,66 @@
+"""E-mails, sent by tasks enqueued on commit: a contributor's decisions, a rights holder's answer."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from ..models import Submission, TakedownRequest
+
+
+def notify_contributor(*, submission_id: int) -> None:
+    from ..tasks import send_submission_email
+
+    transaction.on_commit(lambda: send_submission_email.enqueue(submission_id))
+
+
+def notify_takedown_requester(*, takedown_id: int) -> None:
+    from ..tasks import send_takedown_email
+
+    transaction.on_commit(lambda: send_takedown_email.enqueue(takedown_id))
+
+
+def submission_email_send(*, submission_id: int) -> bool:
+    """Tell a contributor their upload was published or rejected. Names no text but their own title."""
+    submission = Submission.objects.select_related("contributor", "essay").filter(pk=submission_id).first()
+    if submission is None or submission.contributor is None or not submission.contributor.email:
+        return False
+    if submission.source == Submission.Source.IMPORT:
+        return False  # the operator imported it; the report tells them what happened
+    if submission.status not in (Submission.Status.PUBLISHED, Submission.Status.REJECTED):
+        return False
+    if submission.notified_status == submission.status:
+        return False
+    context = {
+        "submission": submission,
+        "name": submission.contributor.public_name,
+        "essay_url": settings.SITE_URL + submission.essay.get_absolute_url() if submission.essay else "",
+        "uploads_url": settings.SITE_URL + reverse("submissions:uploads"),
+        "days": settings.REDINK_CONTRIBUTION_DAYS,
+        "earned_days": submission.source != Submission.Source.IMPORT and submission.replaces_id is None,
+        "SITE_NAME": settings.SITE_NAME,
+    }
+    published = submission.status == Submission.Status.PUBLISHED
+    subject = (
+        f"Your essay “{submission.title}” is published"
+        if published
+        else f"Your upload “{submission.title}” was not published"
+    )
+    body = render_to_string("submissions/email/decision.txt", context)
+    send_mail(subject, body, None, [submission.contributor.email])
+    Submission.objects.filter(pk=submission.pk).update(notified_status=submission.status)
+    return True
+
+
+def takedown_email_send(*, takedown_id: int) -> bool:
+    takedown = TakedownRequest.objects.select_related("essay").filter(pk=takedown_id).first()
+    if takedown is None or takedown.status == TakedownRequest.Status.OPEN or takedown.notified_at is not None:
+        return False
+    body = render_to_string("submissions/email/takedown.txt", {"takedown": takedown, "SITE_NAME": settings.SITE_NAME})
+    send_mail(f"Your request about “{takedown.essay.title}”", body, None, [takedown.email])
+    TakedownRequest.objects.filter(pk=takedown.pk).update(notified_at=timezone.now())
+    return True

@@ -1,0 +1,195 @@
+"""Real documents of every format we take, made in memory: for tests, the fuzz test and the benchmark.
+
+Each maker takes a title and paragraphs and returns the file's bytes, with a running header and a
+footer (page number) where the format has them, so that tests can check they are left out.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from collections.abc import Callable, Sequence
+
+HEADER = "Candidate 4521 coursework header"
+FOOTER = "Confidential footer line"
+
+
+def make_docx(title: str, paragraphs: Sequence[str], *, header: bool = True) -> bytes:
+    import docx
+
+    document = docx.Document()
+    if header:
+        section = document.sections[0]
+        section.header.paragraphs[0].text = HEADER
+        section.footer.paragraphs[0].text = FOOTER
+    if title:
+        document.add_heading(title, level=0)
+    for paragraph in paragraphs:
+        document.add_paragraph(paragraph)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def make_odt(title: str, paragraphs: Sequence[str], *, header: bool = True) -> bytes:
+    from odf.opendocument import OpenDocumentText
+    from odf.style import Footer, Header, MasterPage, PageLayout, Style
+    from odf.text import H, P
+
+    document = OpenDocumentText()
+    if header:
+        layout = PageLayout(name="Layout")
+        document.automaticstyles.addElement(layout)
+        master = MasterPage(name="Standard", pagelayoutname=layout)
+        running = Header()
+        running.addElement(P(text=HEADER))
+        master.addElement(running)
+        footer = Footer()
+        footer.addElement(P(text=FOOTER))
+        master.addElement(footer)
+        document.masterstyles.addElement(master)
+    if title:
+        document.styles.addElement(Style(name="Title", family="paragraph"))
+        document.text.addElement(H(outlinelevel=1, text=title))
+    for paragraph in paragraphs:
+        document.text.addElement(P(text=paragraph))
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def make_pdf(title: str, paragraphs: Sequence[str], *, header: bool = True, password: str = "") -> bytes:
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import getSampleStyleSheet
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
+
+    def running_lines(canvas, doc) -> None:  # type: ignore[no-untyped-def]
+        if header:
+            canvas.setFont("Helvetica", 9)
+            canvas.drawString(72, A4[1] - 40, HEADER)
+            canvas.drawCentredString(A4[0] / 2, 30, str(doc.page))
+
+    styles = getSampleStyleSheet()
+    out = io.BytesIO()
+    encrypt = None
+    if password:
+        from reportlab.lib import pdfencrypt
+
+        encrypt = pdfencrypt.StandardEncryption(password, canPrint=0)
+    doc = SimpleDocTemplate(out, pagesize=A4, title=title, encrypt=encrypt)
+    story = [Paragraph(_escape(title), styles["Title"])] if title else []
+    for paragraph in paragraphs:
+        story += [Paragraph(_escape(paragraph), styles["Normal"]), Spacer(1, 10)]
+    doc.build(story, onFirstPage=running_lines, onLaterPages=running_lines)
+    return out.getvalue()
+
+
+def make_scanned_pdf() -> bytes:
+    """A PDF whose pages are only pictures: what a scanner makes."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfgen import canvas
+
+    png = make_png()
+    out = io.BytesIO()
+    page = canvas.Canvas(out, pagesize=A4)
+    for _ in range(2):
+        page.drawImage(ImageReader(io.BytesIO(png)), 50, 50, width=A4[0] - 100, height=A4[1] - 100)
+        page.showPage()
+    page.save()
+    return out.getvalue()
+
+
+def make_png(size: int = 64) -> bytes:
+    from PIL import Image, ImageDraw
+
+    image = Image.new("L", (size, size), 255)
+    draw = ImageDraw.Draw(image)
+    for y in range(4, size, 8):
+        draw.line((4, y, size - 4, y), fill=0, width=2)  # lines of "handwriting"
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    return out.getvalue()
+
+
+def make_rtf(title: str, paragraphs: Sequence[str], *, header: bool = True) -> bytes:
+    parts = [r"{\rtf1\ansi\deff0{\fonttbl{\f0 Times New Roman;}}"]
+    if header:
+        parts.append(r"{\header\pard " + _rtf_escape(HEADER) + r"\par}")
+        parts.append(r"{\footer\pard " + _rtf_escape(FOOTER) + r" {\field{\*\fldinst PAGE}{\fldrslt 1}}\par}")
+    if title:
+        parts.append(r"\pard\b " + _rtf_escape(title) + r"\b0\par")
+    for paragraph in paragraphs:
+        parts.append(r"\pard " + _rtf_escape(paragraph) + r"\par")
+    parts.append("}")
+    return "\n".join(parts).encode("ascii")
+
+
+def make_html(title: str, paragraphs: Sequence[str], *, header: bool = True) -> bytes:
+    body = "".join(f"<p>{_escape(p)}</p>\n" for p in paragraphs)
+    chrome = f"<header><nav><a href='/'>Home</a></nav>{HEADER}</header>" if header else ""
+    footer = f"<footer>{FOOTER}</footer>" if header else ""
+    page = (
+        f"<!doctype html><html><head><meta charset='utf-8'><title>{_escape(title)}</title>"
+        f"<style>p {{ color: red }}</style><script>alert('x')</script></head>"
+        f"<body>{chrome}<main><h1>{_escape(title)}</h1>\n{body}</main>{footer}</body></html>"
+    )
+    return page.encode("utf-8")
+
+
+def make_markdown(title: str, paragraphs: Sequence[str], *, header: bool = True) -> bytes:
+    lines = [f"# {title}", ""] if title else []
+    for paragraph in paragraphs:
+        lines += [paragraph, ""]
+    return "\n".join(lines).encode("utf-8")
+
+
+def make_txt(title: str, paragraphs: Sequence[str], *, header: bool = True) -> bytes:
+    return ((title + "\n\n" if title else "") + "\n\n".join(paragraphs) + "\n").encode("utf-8")
+
+
+MAKERS: dict[str, Callable[..., bytes]] = {
+    "docx": make_docx,
+    "odt": make_odt,
+    "pdf": make_pdf,
+    "rtf": make_rtf,
+    "html": make_html,
+    "md": make_markdown,
+    "txt": make_txt,
+}
+
+
+def make_zip_bomb(*, base: bytes, member_bytes: int) -> bytes:
+    """A valid document with one extra member of `member_bytes` zeros (a few KB once compressed)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(base)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as bomb:
+        for item in source.infolist():
+            bomb.writestr(item, source.read(item))
+        chunk = b"\0" * (1024 * 1024)
+        with bomb.open("word/media/padding.bin", "w", force_zip64=True) as member:
+            written = 0
+            while written < member_bytes:
+                member.write(chunk[: member_bytes - written])
+                written += len(chunk)
+    return out.getvalue()
+
+
+def make_many_members(*, base: bytes, members: int) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(base)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for item in source.infolist():
+            archive.writestr(item, source.read(item))
+        for n in range(members):
+            archive.writestr(f"padding/part{n}.xml", "<a/>")
+    return out.getvalue()
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _rtf_escape(text: str) -> str:
+    out = []
+    for ch in text.replace("\\", "\\\\").replace("{", "\\{").replace("}", "\\}"):
+        out.append(ch if ord(ch) < 128 else f"\\u{ord(ch) if ord(ch) < 32768 else ord(ch) - 65536}?")
+    return "".join(out)

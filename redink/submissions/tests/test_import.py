@@ -1,0 +1,206 @@
+"""Bulk import: the same extraction and checks as uploads, a report naming each file, and re-runs that
+duplicate nothing, even after a run is killed midway."""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+
+from redink.access.models import Entitlement
+from redink.accounts.models import User
+from redink.catalogue.models import Essay, Section
+from redink.submissions.models import ImportRecord, Submission
+from redink.submissions.testing.documents import make_docx
+
+pytestmark = pytest.mark.django_db
+
+
+def essay_file(title: str, paragraphs: list[str]) -> str:
+    return title + "\n\n" + "\n\n".join(paragraphs) + "\n"
+
+
+@pytest.fixture
+def library(tmp_path, drafts, originals):  # type: ignore[no-untyped-def]
+    """A folder of documents and a manifest: originals, a copy, a partial copy and two bad files."""
+    folder = tmp_path / "library"
+    (folder / "more").mkdir(parents=True)
+    rows = []
+    for n, draft in enumerate(originals[:4]):
+        path = folder / f"{n}.txt"
+        path.write_text(essay_file(draft.title, draft.paragraphs))
+        rows.append(
+            {
+                "path": path.name,
+                "title": "" if n == 0 else f"Manifest title {n}",
+                "author_email": "old@example.org" if n < 2 else "",
+            }
+        )
+    (folder / "more" / "word.docx").write_bytes(make_docx("A Word essay", originals[4].paragraphs))
+    rows.append(
+        {"path": "more/word.docx", "title": "", "author_email": "new@example.org", "year": "2019", "grade": "B"}
+    )
+    (folder / "copy.txt").write_text(essay_file("Copied", originals[1].paragraphs))
+    half = next(d for d in drafts if d.plan.copy_kind == "first_half")
+    source = drafts[half.plan.copy_of]
+    (folder / "source.txt").write_text(essay_file("The source", source.paragraphs))
+    (folder / "zhalf.txt").write_text(essay_file("Half of the source", half.paragraphs))
+    (folder / "broken.docx").write_bytes(make_docx("Broken", ["Some text."])[:1500])
+    (folder / "short.md").write_text("# Short\n\nOnly a few words here.\n")
+    for name in ("copy.txt", "source.txt", "zhalf.txt", "broken.docx", "short.md"):
+        rows.append({"path": name, "title": "", "author_email": ""})
+    manifest = tmp_path / "manifest.csv"
+    with manifest.open("w", newline="") as handle:
+        columns = ["path", "title", "level", "subject", "section", "author_email", "exam_board", "year", "grade"]
+        writer = csv.DictWriter(handle, fieldnames=columns)
+        writer.writeheader()
+        for row in rows:
+            row["path"] = str(Path("library") / row["path"])
+            writer.writerow({"level": "A Level", "subject": "History", "section": "Tudors", **row})
+    return folder, manifest
+
+
+def run_import(*args: str) -> str:
+    out = io.StringIO()
+    call_command("import_essays", *args, "--quiet", stdout=out)
+    return out.getvalue()
+
+
+def test_imports_refuses_flags_and_fails_with_a_report(library, originals, tmp_path):
+    folder, manifest = library
+    report = run_import(str(folder), "--manifest", str(manifest), "--report", str(tmp_path / "report.csv"))
+    lines = report.splitlines()
+    imported = [line for line in lines if line.startswith("imported")]
+    assert len(imported) == 6  # four originals, the Word file and the source
+    section = Section.objects.get(name="Tudors", subject__name="History", subject__level__name="A Level")
+    essays = Essay.objects.published().filter(section=section)
+    assert essays.count() == 6
+    # A title from the document when the manifest gives none, otherwise the manifest's; never in the text.
+    first = essays.get(title=originals[0].title)
+    assert first.paragraphs == originals[0].paragraphs
+    assert essays.filter(title="Manifest title 1").exists()
+    word = essays.get(title="A Word essay")
+    assert (word.year, word.grade) == (2019, "B")
+    assert f"imported               {folder / '0.txt'} → {first.get_absolute_url()}" in lines
+    # Authors are accounts that can claim themselves, and imports earn no membership days.
+    old = User.objects.get(email="old@example.org")
+    assert not old.has_usable_password() and essays.filter(author=old).count() == 2
+    assert word.author.email == "new@example.org"
+    assert not Entitlement.objects.exists()
+    copy_line = next(line for line in lines if "copy.txt" in line)
+    assert copy_line.startswith("refused as a copy") and "copy of “Manifest title 1”" in copy_line
+    half_line = next(line for line in lines if "zhalf.txt" in line)
+    assert half_line.startswith("flagged for review") and "overlaps “The source”" in half_line
+    flagged = Submission.objects.get(title="Half of the source")
+    assert flagged.status == Submission.Status.IN_REVIEW and flagged.is_flagged and flagged.file
+    broken_line = next(line for line in lines if "broken.docx" in line)
+    assert broken_line.startswith("failed") and "damaged or incomplete" in broken_line
+    assert Submission.objects.get(original_filename="broken.docx").file  # kept for the moderators
+    assert "short.md: The text has 5 words; essays need at least 250." in report
+    assert "10 files in" in report
+    assert "imported 6, refused as a copy 1, flagged for review 1, failed 2." in report
+    with (tmp_path / "report.csv").open() as handle:
+        assert len(list(csv.DictReader(handle))) == 10
+
+    again = run_import(str(folder), "--manifest", str(manifest))
+    assert "done in an earlier run 10" in again
+    assert Essay.objects.count() == 6 and Submission.objects.count() == 10 and ImportRecord.objects.count() == 10
+
+
+def test_files_without_metadata_need_defaults(tmp_path, originals):
+    path = tmp_path / "lonely.txt"
+    path.write_text(essay_file("Lonely", originals[0].paragraphs))
+    report = run_import(str(path))
+    assert "no level, subject and section" in report
+    report = run_import(str(path), "--level", "GCSE", "--subject", "Biology", "--section", "Cells")
+    assert report.startswith("imported") and Essay.objects.get().section.name == "Cells"
+
+
+def test_an_interrupted_run_loses_only_the_file_it_was_on(library, monkeypatch):
+    """Stopped in the middle of a file's transaction: that file is rolled back, and the re-run does it."""
+    from redink.submissions.services import imports
+
+    folder, manifest = library
+    real = imports.signature_store
+    calls = {"n": 0}
+
+    def dies_on_the_third(**kwargs):  # type: ignore[no-untyped-def]
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise KeyboardInterrupt  # what Ctrl-C or a kill leaves: nothing after this point commits
+        return real(**kwargs)
+
+    monkeypatch.setattr(imports, "signature_store", dies_on_the_third)
+    with pytest.raises(KeyboardInterrupt):
+        run_import(str(folder), "--manifest", str(manifest))
+    assert Essay.objects.count() == ImportRecord.objects.count() == 2
+    monkeypatch.setattr(imports, "signature_store", real)
+    report = run_import(str(folder), "--manifest", str(manifest))
+    assert "done in an earlier run 2" in report
+    assert Essay.objects.count() == 6 and ImportRecord.objects.count() == 10
+    assert ImportRecord.objects.values("path").distinct().count() == 10
+
+
+def test_a_killed_process_and_a_rerun_duplicate_nothing(tmp_path, originals, section):
+    """A real run in its own process, on its own SQLite database, killed with SIGKILL partway through."""
+    folder = tmp_path / "many"
+    folder.mkdir()
+    texts = [d for d in originals if len(d.body.split()) <= 20_000][:60]
+    for n, draft in enumerate(texts):
+        (folder / f"{n}.txt").write_text(essay_file(draft.title, draft.paragraphs))
+    database = tmp_path / "import.sqlite3"
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{database}",
+        "REDIS_URL": "",
+        "TASKS_BACKEND": "immediate",
+        "DEBUG": "0",
+        "SECRET_KEY": "import-test",
+        "REDINK_SUBMISSION_FILES_DIR": str(tmp_path / "files"),
+    }
+    manage = [sys.executable, str(Path(settings.BASE_DIR) / "manage.py")]
+    subprocess.run([*manage, "migrate", "-v0"], env=env, check=True, capture_output=True, timeout=300)
+    command = [
+        *manage,
+        "import_essays",
+        str(folder),
+        "--level",
+        "GCSE",
+        "--subject",
+        "History",
+        "--section",
+        "War",
+        "--quiet",
+    ]
+
+    def records() -> int:
+        with sqlite3.connect(database, timeout=10) as db:
+            return db.execute("SELECT COUNT(*) FROM submissions_importrecord").fetchone()[0]
+
+    run = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    while records() < 5 and time.monotonic() < deadline and run.poll() is None:
+        time.sleep(0.02)
+    run.send_signal(signal.SIGKILL)
+    assert run.wait(timeout=30) == -signal.SIGKILL
+    done = records()
+    assert 5 <= done < len(texts), "the run was not killed midway"
+
+    rerun = subprocess.run(command, env=env, capture_output=True, text=True, timeout=600, check=True)
+    assert f"done in an earlier run {done}" in rerun.stdout
+    assert f"imported {len(texts) - done}" in rerun.stdout
+    with sqlite3.connect(database) as db:
+        assert db.execute("SELECT COUNT(*) FROM catalogue_essay").fetchone()[0] == len(texts)
+        assert db.execute("SELECT COUNT(DISTINCT path) FROM submissions_importrecord").fetchone()[0] == len(texts)
+        assert db.execute("SELECT COUNT(*) FROM submissions_importrecord").fetchone()[0] == len(texts)
+        assert db.execute("SELECT COUNT(*) FROM submissions_textsignature").fetchone()[0] == len(texts)

@@ -1,0 +1,1 @@
+"""Pages for contributors (uploads, check my essay), rights holders (report) and moderators."""
