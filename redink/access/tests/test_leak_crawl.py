@@ -30,7 +30,8 @@ from redink.testing.factories import SectionFactory, SubjectFactory, make_essay
 # Every sentence carries two markers, so a search for one of them that echoes the query
 # still reveals a leak through the other.
 MARKER = re.compile(r"mk\d{2}w\d{3}[xy]")
-MAX_PAGES = 1500
+# A safety stop: the test fails if the crawl would need more pages than this.
+MAX_PAGES = 20000
 
 
 def marker(essay_no: int, sentence_no: int) -> str:
@@ -199,6 +200,7 @@ def crawl(client: Client, start: set[str]) -> dict[str, tuple[int, str]]:
             local = parts.path + (f"?{parts.query}" if parts.query else "")
             if local not in seen:
                 queue.append(local)
+    assert not queue, f"the crawl stopped at {MAX_PAGES} pages with {len(queue)} links unvisited"
     return seen
 
 
