@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "redink.access",
     "redink.billing",
     "redink.search",
+    "redink.related",
     "redink.submissions",
     "redink.demo",
     "redink.corpus",
@@ -251,7 +252,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {"django.db.backends": {"level": "INFO"}, "axes": {"level": "WARNING"}},
 }
 
 # --- Submissions: uploads, originality checks, moderation, takedowns -----------------------

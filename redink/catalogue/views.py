@@ -9,6 +9,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST, require_safe
 
 from redink.access.visibility import essay_text_for
+from redink.related.selectors import related_for_page
 
 from . import selectors
 from .models import Essay, Level, Section, Subject
@@ -125,6 +126,7 @@ def essay_page(request: HttpRequest, slug: str) -> HttpResponse:
             "meta_description": description,
             "json_ld": essay_json_ld(essay, description=description),
             "canonical_url": settings.SITE_URL + essay.get_absolute_url(),
+            "related": related_for_page(essay=essay),
         },
     )
 

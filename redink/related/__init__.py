@@ -1,0 +1,15 @@
+"""Related essays: "Related <level> <section> essays" under every essay.
+
+Lists are precomputed (`RelatedEssay` rows) by content similarity — the cosine of tf-idf
+signatures of each essay's most distinctive terms — within the same section first, then the
+subject, then the level. Snippets are cut from the related essay's free preview only, through
+`access.visibility.essay_text_for`.
+
+    rebuild.py    every list of a level at once (rebuild_related, and when statistics drift)
+    refresh.py    the lists one essay's change affects (task enqueued on commit)
+    ranking.py    tiers, the similarity threshold, the order of a list (pure)
+    signatures.py tf-idf signatures and similarity (numpy/scipy)
+    snippets.py   the passage of a free preview closest to the essay being read
+    selectors.py  the block on the essay page: one query
+    bench.py      precision@8 against newest-in-section, rebuild and page timings
+"""
