@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: run test lint install bench-search bench-import clean
+.PHONY: run test lint install bench-search bench-related bench-import clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Redink needs Python 3.11 or newer")'
@@ -33,18 +33,27 @@ lint: install
 
 ## The search benchmark at CI size (BENCH_ESSAYS=160000 for the full run; see docs/performance.md).
 BENCH_ESSAYS ?= 2000
-BENCH_DB     ?= /tmp/redink-bench-$(BENCH_ESSAYS).sqlite3
+BENCH_DIR    ?= /tmp
+# Each benchmark works on a scratch SQLite database of its own.
+bench_db = $(BENCH_DIR)/redink-bench-$(1)-$(BENCH_ESSAYS).sqlite3
 bench-search: install
-	rm -f $(BENCH_DB) $(BENCH_DB)-wal $(BENCH_DB)-shm
-	DEBUG=1 DATABASE_URL=sqlite:///$(BENCH_DB) $(BIN)/python manage.py migrate -v0
-	DEBUG=1 DATABASE_URL=sqlite:///$(BENCH_DB) $(BIN)/python manage.py generate_corpus --essays $(BENCH_ESSAYS) --seed 1 --quiet
-	DEBUG=1 DATABASE_URL=sqlite:///$(BENCH_DB) $(BIN)/python manage.py bench_search $(BENCH_ARGS)
+	rm -f $(call bench_db,search)*
+	DEBUG=1 DATABASE_URL=sqlite:///$(call bench_db,search) $(BIN)/python manage.py migrate -v0
+	DEBUG=1 DATABASE_URL=sqlite:///$(call bench_db,search) $(BIN)/python manage.py generate_corpus --essays $(BENCH_ESSAYS) --seed 1 --quiet
+	DEBUG=1 DATABASE_URL=sqlite:///$(call bench_db,search) $(BIN)/python manage.py bench_search $(BENCH_ARGS)
+
+## Related-essay quality, rebuild time and page cost at CI size.
+bench-related: install
+	rm -f $(call bench_db,related)*
+	DEBUG=1 DATABASE_URL=sqlite:///$(call bench_db,related) $(BIN)/python manage.py migrate -v0
+	DEBUG=1 DATABASE_URL=sqlite:///$(call bench_db,related) $(BIN)/python manage.py generate_corpus --essays $(BENCH_ESSAYS) --seed 1 --quiet
+	DEBUG=1 DATABASE_URL=sqlite:///$(call bench_db,related) $(BIN)/python manage.py bench_related $(BENCH_ARGS)
 
 ## The import and originality benchmark at CI size.
 bench-import: install
-	rm -f $(BENCH_DB) $(BENCH_DB)-wal $(BENCH_DB)-shm
-	DEBUG=1 DATABASE_URL=sqlite:///$(BENCH_DB) $(BIN)/python manage.py migrate -v0
-	DEBUG=1 DATABASE_URL=sqlite:///$(BENCH_DB) $(BIN)/python manage.py bench_import --essays $(BENCH_ESSAYS) $(BENCH_ARGS)
+	rm -f $(call bench_db,import)*
+	DEBUG=1 DATABASE_URL=sqlite:///$(call bench_db,import) $(BIN)/python manage.py migrate -v0
+	DEBUG=1 DATABASE_URL=sqlite:///$(call bench_db,import) $(BIN)/python manage.py bench_import --essays $(BENCH_ESSAYS) $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.db import models
 
-from redink.catalogue.models import Essay, Level, Section
+from redink.catalogue.models import Essay, Level
 
 
 class RelatedEssay(models.Model):
@@ -27,15 +27,16 @@ class RelatedEssay(models.Model):
     score = models.FloatField(help_text="Cosine similarity of the two essays' signatures.")
     # Cut from the related essay's free preview.
     snippet = models.TextField()
-    # What the card shows of the related essay, copied when the row is written so the page
-    # need not read the essay's row (on SQLite its text sits in the middle of it, and reading
-    # past it for eight essays cost more than the rest of the block). Every change to an essay
-    # goes through catalogue.services.essay_changed, whose refresh rewrites these rows.
+    # What the card shows of the related essay, copied when the row is written so that the
+    # page reads no other table for it (on SQLite an essay's row holds its whole text before
+    # these columns; on PostgreSQL each join adds planning time). Every change to an essay goes
+    # through catalogue.services.essay_changed, whose refresh rewrites the rows naming it; a
+    # renamed section shows its new name after `rebuild_related`.
     title = models.CharField(max_length=250)
     slug = models.SlugField(max_length=120)
     word_count = models.PositiveIntegerField()
     is_teacher_marked = models.BooleanField()
-    section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="+")
+    section_name = models.CharField(max_length=120)
 
     class Meta:
         ordering = ("essay", "rank")

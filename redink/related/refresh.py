@@ -167,12 +167,12 @@ class Refresher:
         for offset in range(0, len(ids), _CHUNK):
             rows = RelatedEssay.objects.filter(essay_id__in=ids[offset : offset + _CHUNK]).order_by("essay_id", "rank")
             fields = ("essay_id", "related_id", "tier", "score", "snippet", "title", "slug", "word_count")
-            for owner, related_id, tier, score, snippet, title, slug, words, marked, section_id in rows.values_list(
-                *fields, "is_teacher_marked", "section_id"
+            for owner, related_id, tier, score, snippet, title, slug, words, marked, section_name in rows.values_list(
+                *fields, "is_teacher_marked", "section_name"
             ):
                 choice = Choice(related_id=related_id, tier=tier, score=score)
                 facts = CardFacts(
-                    title=title, slug=slug, word_count=words, is_teacher_marked=marked, section_id=section_id
+                    title=title, slug=slug, word_count=words, is_teacher_marked=marked, section_name=section_name
                 )
                 current[owner].append(Entry(choice=choice, snippet=snippet, facts=facts))
         lists: dict[int, list[Entry]] = {}

@@ -17,7 +17,7 @@ class CardFacts:
     slug: str
     word_count: int
     is_teacher_marked: bool
-    section_id: int
+    section_name: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,14 +29,15 @@ class Source:
 def load_sources(essay_ids: set[int], cache: dict[int, Source]) -> None:
     """Load the essays not yet in `cache` (a few queries, whatever their number)."""
     missing = sorted(essay_ids - cache.keys())
-    fields = (*PREVIEW_FIELDS, "title", "slug", "is_teacher_marked", "section_id")
+    fields = (*PREVIEW_FIELDS, "title", "slug", "is_teacher_marked", "section__name")
+    essays = Essay.objects.select_related("section").only(*fields)
     for offset in range(0, len(missing), _CHUNK):
-        for essay in Essay.objects.filter(pk__in=missing[offset : offset + _CHUNK]).only(*fields):
+        for essay in essays.filter(pk__in=missing[offset : offset + _CHUNK]):
             facts = CardFacts(
                 title=essay.title,
                 slug=essay.slug,
                 word_count=essay.word_count,
                 is_teacher_marked=essay.is_teacher_marked,
-                section_id=essay.section_id,
+                section_name=essay.section.name,
             )
             cache[essay.pk] = Source(facts=facts, free=free_text(essay))

@@ -43,7 +43,7 @@ def store_lists(lists: Mapping[int, Sequence[Entry]]) -> None:
     table = connection.ops.quote_name(RelatedEssay._meta.db_table)
     insert = (
         f"INSERT INTO {table} (essay_id, related_id, rank, tier, score, snippet, "  # noqa: S608 - our table
-        "title, slug, word_count, is_teacher_marked, section_id) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
+        "title, slug, word_count, is_teacher_marked, section_name) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
     )
     rows = [
         (
@@ -57,7 +57,7 @@ def store_lists(lists: Mapping[int, Sequence[Entry]]) -> None:
             e.facts.slug,
             e.facts.word_count,
             e.facts.is_teacher_marked,
-            e.facts.section_id,
+            e.facts.section_name,
         )
         for essay_id, entries in lists.items()
         for rank, e in enumerate(entries, start=1)

@@ -1,4 +1,3 @@
-import django.db.models.deletion
 from django.db import migrations, models
 
 
@@ -10,10 +9,7 @@ def forget_lists(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [
-        ("catalogue", "0001_initial"),
-        ("related", "0002_signature_open_to_tier"),
-    ]
+    dependencies = [("related", "0002_signature_open_to_tier")]
 
     operations = [
         migrations.RunPython(forget_lists, migrations.RunPython.noop),
@@ -44,13 +40,8 @@ class Migration(migrations.Migration):
         ),
         migrations.AddField(
             model_name="relatedessay",
-            name="section",
-            field=models.ForeignKey(
-                default=None,
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="+",
-                to="catalogue.section",
-            ),
+            name="section_name",
+            field=models.CharField(default="", max_length=120),
             preserve_default=False,
         ),
     ]
