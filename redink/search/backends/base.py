@@ -63,8 +63,8 @@ class SearchBackend(ABC):
     vendor: str
 
     @abstractmethod
-    def index(self, documents: Iterable[SearchDocument]) -> None:
-        """Add or replace these essays' rows."""
+    def index(self, documents: Iterable[SearchDocument], *, update_vocabulary: bool = True) -> None:
+        """Add or replace these essays' rows (and their words in the spelling vocabulary)."""
 
     @abstractmethod
     def remove(self, essay_ids: Iterable[int]) -> None: ...
@@ -134,21 +134,27 @@ class SearchBackend(ABC):
         """Problems with the database that stop this backend working (for the system check)."""
         return []
 
+    @abstractmethod
+    def optimise(self) -> None:
+        """Tidy the index after a rebuild (merge segments, refresh planner statistics)."""
+
     def rebuild(self, documents: Iterable[SearchDocument], *, progress: Callable[[int], None] | None = None) -> int:
+        """Empty the index, add every document in batches, then rebuild the vocabulary once."""
         self.clear()
         count, batch = 0, []
         for document in documents:
             batch.append(document)
-            if len(batch) >= 500:
-                self.index(batch)
+            if len(batch) >= 1000:
+                self.index(batch, update_vocabulary=False)
                 count += len(batch)
                 batch = []
                 if progress:
                     progress(count)
         if batch:
-            self.index(batch)
+            self.index(batch, update_vocabulary=False)
             count += len(batch)
             if progress:
                 progress(count)
         self.refresh_vocabulary()
+        self.optimise()
         return count

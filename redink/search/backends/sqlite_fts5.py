@@ -206,26 +206,9 @@ class SQLiteFTS5Backend(SearchBackend):
             cursor.execute("DELETE FROM search_words")
             cursor.execute("DELETE FROM search_words_tri")
 
-    def rebuild(self, documents, *, progress=None) -> int:  # type: ignore[no-untyped-def,override]
-        self.clear()
-        count, batch = 0, []
-        for document in documents:
-            batch.append(document)
-            if len(batch) >= 1000:
-                self.index(batch, update_vocabulary=False)
-                count += len(batch)
-                batch = []
-                if progress:
-                    progress(count)
-        if batch:
-            self.index(batch, update_vocabulary=False)
-            count += len(batch)
-            if progress:
-                progress(count)
-        self.refresh_vocabulary()
+    def optimise(self) -> None:
         with connection.cursor() as cursor:
             cursor.execute("INSERT INTO search_fts(search_fts) VALUES ('optimize')")
-        return count
 
     def refresh_vocabulary(self) -> None:
         with transaction.atomic(), connection.cursor() as cursor:
