@@ -40,8 +40,8 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--skip-rebuild", action="store_true", help="Measure the lists as they are.")
-        parser.add_argument("--pages", type=int, default=100, help="Essay pages timed (default 100).")
-        parser.add_argument("--rounds", type=int, default=5, help="Requests per page each way (default 5).")
+        parser.add_argument("--pages", type=int, default=200, help="Essay pages timed (default 200).")
+        parser.add_argument("--rounds", type=int, default=10, help="Requests per page each way (default 10).")
         parser.add_argument("--json", type=Path, help="Write the figures here.")
         parser.add_argument("--check", action="store_true", help="Exit with an error when a target is missed.")
 
