@@ -2,7 +2,10 @@
 and what the related block adds to the essay page.
 
     python manage.py generate_corpus --essays 2000 --seed 1
-    python manage.py bench_related --json bench-related.json
+    DEBUG=0 SECRET_KEY=… STATIC_MANIFEST=0 python manage.py bench_related --json bench-related.json
+
+Page times are taken with DEBUG off, as in production (in demo mode the template engine runs
+in debug mode and every page is slower); `--check` fails the command when a target is missed.
 """
 
 from __future__ import annotations
