@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
@@ -57,6 +58,29 @@ class SearchPage:
 class TitleSuggestion:
     essay_id: int
     title: str
+
+
+def vocabulary_counts(texts: Iterable[str]) -> Counter[str]:
+    """In how many of these texts each spelling word occurs (for the did-you-mean vocabulary)."""
+    from redink.search.query import words_of
+
+    counts: Counter[str] = Counter()
+    for text in texts:
+        counts.update({w for w in words_of(text) if len(w) >= 3 and w.isalpha()})
+    return counts
+
+
+def facet_lists(
+    rows: Iterable[tuple[int, int, int]], *, level_id: int | None
+) -> tuple[list[FacetCount], list[FacetCount]]:
+    """Level and subject counts from (level, subject, count) rows; subjects only of the chosen level."""
+    levels: Counter[int] = Counter()
+    subjects: Counter[int] = Counter()
+    for level, subject, count in rows:
+        levels[level] += count
+        if not level_id or level_id == level:
+            subjects[subject] += count
+    return [FacetCount(k, v) for k, v in levels.most_common()], [FacetCount(k, v) for k, v in subjects.most_common()]
 
 
 class SearchBackend(ABC):

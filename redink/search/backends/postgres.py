@@ -8,7 +8,6 @@ tsvector, so no snippet can be cut from it.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
@@ -28,8 +27,9 @@ from .base import (
     SearchPage,
     SearchRequest,
     TitleSuggestion,
+    facet_lists,
+    vocabulary_counts,
 )
-from .sqlite_fts5 import spelling_words
 
 # ts_rank_cd weights, in PostgreSQL's order {D, C, B, A}: hidden, -, free, title.
 RANK_WEIGHTS = "{0.1, 0.0, 0.1, 1.0}"
@@ -176,9 +176,7 @@ class PostgresBackend(SearchBackend):
                 ],
             )
             if update_vocabulary:
-                counts: Counter[str] = Counter()
-                for d in documents:
-                    counts.update(spelling_words(f"{d.title} {d.free}"))
+                counts = vocabulary_counts(f"{d.title} {d.free}" for d in documents)
                 cursor.executemany(
                     "INSERT INTO search_words (word, df) VALUES (%s, %s) "
                     "ON CONFLICT (word) DO UPDATE SET df = search_words.df + excluded.df",
@@ -191,9 +189,7 @@ class PostgresBackend(SearchBackend):
         cursor.execute("DELETE FROM search_document WHERE essay_id = ANY(%s) RETURNING title, free", [essay_ids])
         removed = cursor.fetchall()
         if update_vocabulary and removed:
-            counts: Counter[str] = Counter()
-            for title, free in removed:
-                counts.update(spelling_words(f"{title} {free}"))
+            counts = vocabulary_counts(f"{title} {free}" for title, free in removed)
             cursor.executemany(
                 "UPDATE search_words SET df = df - %s WHERE word = %s", [(n, w) for w, n in counts.items()]
             )
@@ -320,15 +316,7 @@ class PostgresBackend(SearchBackend):
             f"WHERE document @@ ({q_sql}){f_sql} LIMIT %s) m GROUP BY level_id, subject_id",
             [*q_params, *f_params, COUNT_CAP + 1],
         )
-        levels: Counter[int] = Counter()
-        subjects: Counter[int] = Counter()
-        for level_id, subject_id, count in cursor.fetchall():
-            levels[level_id] += count
-            if not request.level_id or request.level_id == level_id:
-                subjects[subject_id] += count
-        return [FacetCount(k, v) for k, v in levels.most_common()], [
-            FacetCount(k, v) for k, v in subjects.most_common()
-        ]
+        return facet_lists(cursor.fetchall(), level_id=request.level_id)
 
     def reference_top(self, request: SearchRequest, k: int) -> list[int]:
         q_sql, q_params = tsquery_sql(request.query)

@@ -35,6 +35,8 @@ from .base import (
     SearchPage,
     SearchRequest,
     TitleSuggestion,
+    facet_lists,
+    vocabulary_counts,
 )
 
 # bm25 column weights: title, free text, hidden text, facets, high-impact words.
@@ -62,10 +64,6 @@ DROP = [
     "DROP TABLE IF EXISTS search_spell",
     "DROP TABLE IF EXISTS search_fts",
 ]
-
-
-def spelling_words(text: str) -> set[str]:
-    return {w for w in words_of(text) if len(w) >= 3 and w.isalpha()}
 
 
 def _user_expression(query: ParsedQuery) -> str:
@@ -145,9 +143,7 @@ class SQLiteFTS5Backend(SearchBackend):
                 ],
             )
             if update_vocabulary:
-                counts: Counter[str] = Counter()
-                for d in documents:
-                    counts.update(spelling_words(f"{d.title} {d.free}"))
+                counts = vocabulary_counts(f"{d.title} {d.free}" for d in documents)
                 self._add_words(cursor, counts)
 
     def _add_words(self, cursor, counts: Counter[str]) -> None:  # type: ignore[no-untyped-def]
@@ -187,9 +183,7 @@ class SQLiteFTS5Backend(SearchBackend):
         cursor.execute(f"DELETE FROM search_fts WHERE rowid IN ({placeholders})", ids)
         cursor.execute(f"DELETE FROM search_facets WHERE essay_id IN ({placeholders})", ids)
         if update_vocabulary:
-            counts: Counter[str] = Counter()
-            for _, title, free in existing:
-                counts.update(spelling_words(f"{title} {free}"))
+            counts = vocabulary_counts(f"{title} {free}" for _, title, free in existing)
             cursor.executemany(
                 "UPDATE search_words SET df = df - %s WHERE word = %s", [(n, w) for w, n in counts.items()]
             )
@@ -330,16 +324,7 @@ class SQLiteFTS5Backend(SearchBackend):
             "JOIN search_facets e ON e.essay_id = m.rowid GROUP BY e.level_id, e.subject_id",
             [_facet_expression(request), COUNT_CAP + 1],
         )
-        levels: Counter[int] = Counter()
-        subjects: Counter[int] = Counter()
-        for level_id, subject_id, count in cursor.fetchall():
-            levels[level_id] += count
-            if not request.level_id or request.level_id == level_id:
-                subjects[subject_id] += count
-        return (
-            [FacetCount(k, v) for k, v in levels.most_common()],
-            [FacetCount(k, v) for k, v in subjects.most_common()],
-        )
+        return facet_lists(cursor.fetchall(), level_id=request.level_id)
 
     def reference_top(self, request: SearchRequest, k: int) -> list[int]:
         with connection.cursor() as cursor:
