@@ -9,17 +9,25 @@ from django.db import connection
 from .base import FacetCount, Hit, SearchBackend, SearchPage, SearchRequest, TitleSuggestion
 
 
-@cache
-def _backend_for(vendor: str) -> SearchBackend:
+def backend_class_for(vendor: str) -> type[SearchBackend] | None:
+    """The backend class for a database vendor, or None when search has none for it."""
     if vendor == "postgresql":
         from .postgres import PostgresBackend
 
-        return PostgresBackend()
+        return PostgresBackend
     if vendor == "sqlite":
         from .sqlite_fts5 import SQLiteFTS5Backend
 
-        return SQLiteFTS5Backend()
-    raise NotImplementedError(f"Redink's search has no backend for the {vendor} database.")
+        return SQLiteFTS5Backend
+    return None
+
+
+@cache
+def _backend_for(vendor: str) -> SearchBackend:
+    backend_class = backend_class_for(vendor)
+    if backend_class is None:
+        raise NotImplementedError(f"Redink's search has no backend for the {vendor} database.")
+    return backend_class()
 
 
 def get_backend() -> SearchBackend:

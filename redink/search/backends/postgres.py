@@ -120,18 +120,8 @@ def _filters(request: SearchRequest, *, taxonomy: bool = True) -> tuple[str, lis
 
 class PostgresBackend(SearchBackend):
     vendor = "postgresql"
-
-    @staticmethod
-    def create_schema(schema_editor=None) -> None:  # type: ignore[no-untyped-def]
-        with connection.cursor() as cursor:
-            for statement in SCHEMA:
-                cursor.execute(statement)
-
-    @staticmethod
-    def drop_schema(schema_editor=None) -> None:  # type: ignore[no-untyped-def]
-        with connection.cursor() as cursor:
-            for statement in DROP:
-                cursor.execute(statement)
+    schema = SCHEMA
+    drop = DROP
 
     def check(self) -> list[str]:
         with connection.cursor() as cursor:

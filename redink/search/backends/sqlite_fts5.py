@@ -93,19 +93,8 @@ def _facet_expression(request: SearchRequest) -> str:
 
 class SQLiteFTS5Backend(SearchBackend):
     vendor = "sqlite"
-
-    # --- schema -------------------------------------------------------------------
-    @staticmethod
-    def create_schema(schema_editor=None) -> None:  # type: ignore[no-untyped-def]
-        with connection.cursor() as cursor:
-            for statement in SCHEMA:
-                cursor.execute(statement)
-
-    @staticmethod
-    def drop_schema(schema_editor=None) -> None:  # type: ignore[no-untyped-def]
-        with connection.cursor() as cursor:
-            for statement in DROP:
-                cursor.execute(statement)
+    schema = SCHEMA
+    drop = DROP
 
     def check(self) -> list[str]:
         problems = []

@@ -2,27 +2,17 @@ from django.db import migrations
 
 
 def create(apps, schema_editor):
-    vendor = schema_editor.connection.vendor
-    if vendor == "sqlite":
-        from redink.search.backends.sqlite_fts5 import SQLiteFTS5Backend
+    from redink.search.backends import backend_class_for
 
-        SQLiteFTS5Backend.create_schema()
-    elif vendor == "postgresql":
-        from redink.search.backends.postgres import PostgresBackend
-
-        PostgresBackend.create_schema()
+    if backend := backend_class_for(schema_editor.connection.vendor):
+        backend.create_schema()
 
 
 def drop(apps, schema_editor):
-    vendor = schema_editor.connection.vendor
-    if vendor == "sqlite":
-        from redink.search.backends.sqlite_fts5 import SQLiteFTS5Backend
+    from redink.search.backends import backend_class_for
 
-        SQLiteFTS5Backend.drop_schema()
-    elif vendor == "postgresql":
-        from redink.search.backends.postgres import PostgresBackend
-
-        PostgresBackend.drop_schema()
+    if backend := backend_class_for(schema_editor.connection.vendor):
+        backend.drop_schema()
 
 
 class Migration(migrations.Migration):

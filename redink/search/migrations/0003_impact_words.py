@@ -3,12 +3,10 @@ from django.db import migrations, models
 
 def recreate_and_reindex(apps, schema_editor):
     """The index gained a field for high-impact words: rebuild the tables and reindex."""
-    vendor = schema_editor.connection.vendor
-    if vendor == "sqlite":
-        from redink.search.backends.sqlite_fts5 import SQLiteFTS5Backend as Backend
-    elif vendor == "postgresql":
-        from redink.search.backends.postgres import PostgresBackend as Backend  # type: ignore[assignment]
-    else:
+    from redink.search.backends import backend_class_for
+
+    Backend = backend_class_for(schema_editor.connection.vendor)
+    if Backend is None:
         return
     Backend.drop_schema()
     with schema_editor.connection.cursor() as cursor:
