@@ -206,7 +206,7 @@ def test_parsed_queries_are_bound_not_concatenated(library):
     """SQL-looking input is treated as words; the table is still there afterwards."""
     search_essays(raw="x'); DELETE FROM catalogue_essay; --", params={}, viewer=None)
     assert search_essays(raw="macbeth", params={}, viewer=None).total == 1
-    assert parse_query("a OR").words == ["a"] or parse_query("a OR").is_empty
+    assert parse_query("cold OR").words == ["cold"]  # a dangling OR is dropped, not passed on
 
 
 def one_edit_typos(word, rng):
