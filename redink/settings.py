@@ -117,7 +117,7 @@ TEMPLATES = [
 ]
 
 # --- Database -------------------------------------------------------------------------
-DATABASE_URL = os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}")
+DATABASE_URL = os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}"
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("CONN_MAX_AGE", 60))}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
@@ -246,6 +246,9 @@ REDINK_SHARED_CACHE_SECONDS = env_int("REDINK_SHARED_CACHE_SECONDS", 300)
 REDINK_PAGE_SIZE = env_int("REDINK_PAGE_SIZE", 20)
 # One reading per visitor per essay in this window, counted by the uncached beacon.
 REDINK_READ_DEDUP_SECONDS = env_int("REDINK_READ_DEDUP_SECONDS", 1800)
+# Related essays: a level's term statistics are retaken (its lists rebuilt) once this share
+# of its essays has been published, edited or withdrawn since they were last taken.
+REDINK_RELATED_REBUILD_AFTER = env_float("REDINK_RELATED_REBUILD_AFTER", 0.1)
 
 LOGGING = {
     "version": 1,

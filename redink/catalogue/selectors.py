@@ -8,6 +8,8 @@ from typing import Any
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Q, QuerySet
 
+from redink.related.selectors import with_related_cards
+
 from .models import DEFAULT_SORT, SORTS, Essay, Level, Section, Subject
 
 _PUBLISHED = Essay.Status.PUBLISHED
@@ -76,10 +78,10 @@ def essay_listing(*, scope: dict[str, Any], sort: str | None, page: Any, per_pag
     )
 
 
-def essay_for_page(*, slug: str) -> Essay | None:
-    return (
-        Essay.objects.select_related("section__subject__level", "author")
-        .filter(slug=slug)
-        .exclude(status=Essay.Status.PENDING)
-        .first()
-    )
+def essay_for_page(*, slug: str, with_related: bool = True) -> Essay | None:
+    """The essay at `slug` with what its page shows; its related cards come in the same
+    query where the database makes that cheaper (`with_related=False` leaves them out)."""
+    queryset = Essay.objects.select_related("section__subject__level", "author")
+    if with_related:
+        queryset = with_related_cards(queryset)
+    return queryset.filter(slug=slug).exclude(status=Essay.Status.PENDING).first()

@@ -5,9 +5,9 @@ or gone); and those it may now enter — the essays of its section it resembles,
 elsewhere in its level whose lists still have room for an essay from a wider pool.
 
 Signatures are weighted by the document frequencies taken at the level's last rebuild. Once
-more than REBUILD_AFTER of a level's essays have changed since then, the next refresh
-rebuilds the whole level instead, so the statistics never drift far (and a small library is
-simply rebuilt each time, which costs next to nothing).
+more than the share REDINK_RELATED_REBUILD_AFTER (a setting) of a level's essays have changed
+since then, the next refresh rebuilds the whole level instead, so the statistics never drift
+far (and a small library is simply rebuilt each time, which costs next to nothing).
 """
 
 from __future__ import annotations
@@ -30,14 +30,13 @@ from .sources import CardFacts, Source, load_sources
 from .store import Entry, forget_essays, store_lists, store_signatures
 from .text import term_counts
 
-REBUILD_AFTER = 0.1
 _PUBLISHED = Essay.Status.PUBLISHED
 _CHUNK = 900
 
 
 def level_due_for_rebuild(*, level_id: int) -> bool:
     """Count one change to the level; True (once) when its statistics have drifted too far."""
-    share = float(getattr(settings, "REDINK_RELATED_REBUILD_AFTER", REBUILD_AFTER))
+    share = settings.REDINK_RELATED_REBUILD_AFTER
     RelatedLevel.objects.get_or_create(level_id=level_id)
     with transaction.atomic():
         stats = RelatedLevel.objects.select_for_update().get(level_id=level_id)

@@ -12,6 +12,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 
 from redink.catalogue.models import Essay
 from redink.related.bench import labelled_topics, newest_in_section_quality, related_quality
@@ -46,7 +47,9 @@ def test_the_benchmark_command_reports_the_figures_and_its_targets(corpus, tmp_p
     assert report["related"]["precision"] >= 0.8
     assert report["points_above_newest_in_section"] >= 20
     assert report["rebuild"]["essays"] == Essay.objects.published().count()
-    assert report["page"]["queries_with_related"] == report["page"]["queries_without_related"] + 1
+    # One query of its own on SQLite; on PostgreSQL the rows come inside the essay's query.
+    added_queries = 1 if connection.vendor == "sqlite" else 0
+    assert report["page"]["queries_with_related"] == report["page"]["queries_without_related"] + added_queries
     assert set(report["targets"]) == {
         "precision_at_8",
         "points_above_newest_in_section",
