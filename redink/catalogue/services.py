@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -10,7 +14,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.text import slugify
 
-from redink.previews import EXTRACTS, LEAD, build_preview, normalise_paragraph, word_count
+from redink.previews import EXTRACTS, LEAD, build_previews, normalise_paragraph, word_count
 
 from .models import Essay, Level, Section, Subject
 
@@ -21,27 +25,70 @@ def paragraphs_from_text(text: str) -> list[str]:
     return [p for p in (normalise_paragraph(b) for b in blocks) if p]
 
 
-def essay_set_text(*, essay: Essay, text: str) -> Essay:
-    """Replace an essay's text (unsaved) and recompute what derives from it."""
+@dataclass(frozen=True)
+class EssayText:
+    """What an essay's own row derives from its text: canonical body, word count, previews."""
+
+    body: str
+    word_count: int
+    preview_lead: dict[str, Any]
+    preview_extracts: dict[str, Any]
+
+
+def essay_text(text: str) -> EssayText:
+    """Derive an essay's text fields (pure, so bulk import computes it in worker processes)."""
     paragraphs = paragraphs_from_text(text)
     if not paragraphs:
         raise ValueError("An essay needs at least one paragraph of text.")
-    body = "\n\n".join(paragraphs)
-    if body != essay.body:
+    previews = build_previews(
+        paragraphs, ratio=settings.REDINK_PREVIEW_RATIO, max_words=settings.REDINK_PREVIEW_MAX_WORDS
+    )
+    return EssayText(
+        body="\n\n".join(paragraphs),
+        word_count=sum(word_count(p) for p in paragraphs),
+        preview_lead=previews[LEAD].to_json(),
+        preview_extracts=previews[EXTRACTS].to_json(),
+    )
+
+
+def essay_set_text(*, essay: Essay, text: str | EssayText) -> Essay:
+    """Replace an essay's text (unsaved) and recompute what derives from it."""
+    derived = text if isinstance(text, EssayText) else essay_text(text)
+    if derived.body != essay.body:
         essay.text_version = (essay.text_version or 0) + 1 if essay.body else 1
-    essay.body = body
-    essay.word_count = sum(word_count(p) for p in paragraphs)
-    ratio, max_words = settings.REDINK_PREVIEW_RATIO, settings.REDINK_PREVIEW_MAX_WORDS
-    essay.preview_lead = build_preview(paragraphs, style=LEAD, ratio=ratio, max_words=max_words).to_json()
-    essay.preview_extracts = build_preview(paragraphs, style=EXTRACTS, ratio=ratio, max_words=max_words).to_json()
+    essay.body = derived.body
+    essay.word_count = derived.word_count
+    essay.preview_lead = derived.preview_lead
+    essay.preview_extracts = derived.preview_extracts
     return essay
+
+
+# While a bulk operation collects changed essays (see `derivatives_collected`), their ids.
+_collecting: ContextVar[set[int] | None] = ContextVar("essays_changed", default=None)
 
 
 def essay_changed(*, essay_id: int) -> None:
     """After the current transaction commits, refresh what derives from the essay elsewhere."""
+    collected = _collecting.get()
+    if collected is not None:
+        collected.add(essay_id)
+        return
     from .tasks import refresh_essay_derivatives
 
     transaction.on_commit(lambda: refresh_essay_derivatives.enqueue(essay_id))
+
+
+@contextmanager
+def derivatives_collected() -> Iterator[set[int]]:
+    """Within the block, changed essays are collected in the yielded set instead of each
+    enqueueing its own refresh: a bulk import refreshes them together at the end
+    (`redink.catalogue.derivatives.refresh_in_bulk`)."""
+    collected: set[int] = set()
+    token = _collecting.set(collected)
+    try:
+        yield collected
+    finally:
+        _collecting.reset(token)
 
 
 def essay_save_text(*, essay: Essay, text: str) -> Essay:
@@ -65,7 +112,7 @@ def unique_essay_slug(title: str, *, exclude_pk: int | None = None) -> str:
 def essay_create(
     *,
     title: str,
-    text: str,
+    text: str | EssayText,
     section: Section,
     author: Any = None,
     slug: str = "",
@@ -85,7 +132,8 @@ def essay_create(
         **metadata,
     )
     essay_set_text(essay=essay, text=text)
-    essay.full_clean(exclude=["subject", "level"])
+    # A slug made by unique_essay_slug was just checked; only one given by the caller needs it.
+    essay.full_clean(exclude=["subject", "level"], validate_unique=bool(slug))
     essay.save()
     essay_changed(essay_id=essay.pk)
     return essay

@@ -13,8 +13,11 @@ class ProgressBar:
         self._last_draw = 0.0
         self.done = 0
 
-    def update(self, done: int) -> None:
+    def update(self, done: int, total: int | None = None) -> None:
+        """`done` of `total` (which may be learnt, or corrected, along the way)."""
         self.done = done
+        if total is not None:
+            self.total = max(total, 0)
         now = time.monotonic()
         if self.enabled and (now - self._last_draw > 0.2 or done >= self.total):
             self._last_draw = now

@@ -7,19 +7,16 @@ plan and its index, so the output is the same whatever the number of workers.
 
 from __future__ import annotations
 
-import multiprocessing
-from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
-from itertools import islice
 from typing import Any
 
-from django.db import connections
 from django.utils.text import slugify
 
 from redink.catalogue.models import Essay
 from redink.catalogue.services import essay_set_text
+from redink.core.parallel import ordered_map
 
 from .plan import CorpusPlan
 from .text import write_essay
@@ -103,26 +100,8 @@ def render_batches(
     """Every essay of the corpus, a batch at a time, in index order."""
     global _worker_corpus
     jobs = [(batch, with_previews) for batch in batches(total=len(corpus), size=batch_size)]
-    if workers <= 1 or len(jobs) <= 1 or "fork" not in multiprocessing.get_all_start_methods():
-        _worker_corpus = corpus
-        try:
-            yield from map(_render_batch, jobs)
-        finally:
-            _worker_corpus = None
-        return
-    if not any(c.in_atomic_block for c in connections.all(initialized_only=True)):
-        connections.close_all()  # a forked child must not share the parent's open connection
-    _worker_corpus = corpus
+    _worker_corpus = corpus  # set before the pool forks: the workers inherit it
     try:
-        with multiprocessing.get_context("fork").Pool(processes=workers) as pool:
-            # A bounded window of batches in flight: rendering must not run far ahead of the
-            # writer, or finished essays would pile up in memory.
-            remaining = iter(jobs)
-            pending = deque(pool.apply_async(_render_batch, (job,)) for job in islice(remaining, 2 * workers))
-            while pending:
-                batch = pending.popleft().get()
-                for job in islice(remaining, 1):
-                    pending.append(pool.apply_async(_render_batch, (job,)))
-                yield batch
+        yield from ordered_map(_render_batch, jobs, workers=workers if len(jobs) > 1 else 1)
     finally:
         _worker_corpus = None

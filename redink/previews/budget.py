@@ -65,7 +65,10 @@ def _clip(sentence: str, budget: int) -> str:
 
 def lead_preview(paragraphs: list[str], *, ratio: float, max_words: int) -> Preview:
     """The opening of the essay, as many whole sentences as the budget allows."""
-    sentences = _sentences(paragraphs)
+    return _lead(_sentences(paragraphs), ratio=ratio, max_words=max_words)
+
+
+def _lead(sentences: list[_Sentence], *, ratio: float, max_words: int) -> Preview:
     total = sum(s.words for s in sentences)
     budget = preview_budget(total, ratio=ratio, max_words=max_words)
     if not sentences:
@@ -100,7 +103,10 @@ def _take_forward(sentences: list[_Sentence], start: int, limit: int, stop: int)
 
 def extracts_preview(paragraphs: list[str], *, ratio: float, max_words: int) -> Preview:
     """Three extracts — beginning, middle and end — each made of whole sentences."""
-    sentences = _sentences(paragraphs)
+    return _extracts(_sentences(paragraphs), ratio=ratio, max_words=max_words)
+
+
+def _extracts(sentences: list[_Sentence], *, ratio: float, max_words: int) -> Preview:
     total = sum(s.words for s in sentences)
     budget = preview_budget(total, ratio=ratio, max_words=max_words)
     if not sentences:
@@ -152,3 +158,12 @@ def build_preview(paragraphs: list[str], *, style: str, ratio: float, max_words:
     if style == EXTRACTS:
         return extracts_preview(paragraphs, ratio=ratio, max_words=max_words)
     return lead_preview(paragraphs, ratio=ratio, max_words=max_words)
+
+
+def build_previews(paragraphs: list[str], *, ratio: float, max_words: int) -> dict[str, Preview]:
+    """Both styles, from one cutting of the text into sentences (the larger part of the cost)."""
+    sentences = _sentences(paragraphs)
+    return {
+        LEAD: _lead(sentences, ratio=ratio, max_words=max_words),
+        EXTRACTS: _extracts(sentences, ratio=ratio, max_words=max_words),
+    }

@@ -18,6 +18,11 @@ def related_refresh_essay(*, essay_id: int) -> None:
     refresh_essay(essay_id=essay_id)
 
 
+def related_rebuild_level(*, level_id: int) -> int:
+    """Recompute the related lists of one level. Returns how many essays have a list."""
+    return rebuild_level(level_id=level_id)
+
+
 def related_rebuild(*, progress: Callable[[int], None] | None = None) -> int:
     """Recompute every related list, level by level. Returns how many essays have a list."""
     done = 0.0

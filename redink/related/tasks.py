@@ -1,9 +1,15 @@
 from django_tasks import task
 
-from .services import related_refresh_essay
+from .services import related_rebuild_level, related_refresh_essay
 
 
 @task()
 def refresh_related(essay_id: int) -> None:
     """Bring the related lists one essay's change affects up to date."""
     related_refresh_essay(essay_id=essay_id)
+
+
+@task()
+def rebuild_related_level(level_id: int) -> None:
+    """Recompute every related list of one level (after a bulk import into it)."""
+    related_rebuild_level(level_id=level_id)

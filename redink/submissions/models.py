@@ -293,10 +293,15 @@ class ImportRecord(models.Model):
     message = models.TextField(blank=True)
     submission = models.ForeignKey(Submission, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     essay = models.ForeignKey("catalogue.Essay", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    # False while an imported essay's search rows and related lists wait for the end of the run.
+    refreshed = models.BooleanField(default=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ("id",)
+        indexes = [
+            models.Index(fields=["key"], condition=models.Q(refreshed=False), name="import_waiting_refresh"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.path}: {self.outcome}"

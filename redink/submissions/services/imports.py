@@ -1,15 +1,25 @@
-"""Bulk import for operators: the same extraction and originality checks as an upload, one file at a time.
+"""Bulk import for operators: the same extraction and originality checks as an upload.
 
 The operator is trusted: an imported essay is published at once, unless it is refused as a copy
-or flagged as a partial copy (then it waits in the review queue). Each file is one transaction,
-recorded under a key made of its path and content, so a run that is killed loses at most the
-file it was on, and a re-run skips every file already done.
+or flagged as a partial copy (then it waits in the review queue).
+
+A file goes through two steps. `prepare_import` is pure work on the file alone (reading,
+extraction, previews, shingles), so the command runs it in worker processes. `import_batch`
+then checks each prepared file against the library and writes it, a batch of files to a
+transaction, in file order, so a file is compared with every file before it. Each file is
+recorded under a key made of its path and content: a killed run loses at most the batch it was
+on, and a re-run skips every file already done.
+
+Search rows and related lists are refreshed for all imported essays together at the end
+(`import_finish`), which a re-run after a kill also does for the essays the killed run left.
 """
 
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -19,16 +29,25 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
+from redink.catalogue.derivatives import BulkRefresh, refresh_in_bulk
 from redink.catalogue.models import Essay
-from redink.catalogue.services import essay_create, taxonomy_get_or_create
+from redink.catalogue.services import (
+    EssayText,
+    derivatives_collected,
+    essay_create,
+    essay_text,
+    taxonomy_get_or_create,
+)
 
 from ..extract import ExtractionError, check_length, extract_document
 from ..models import ImportRecord, ModerationEvent, Submission
 from ..originality.index import exclusive_check, signature_store
 from ..originality.matching import find_matches
-from ..originality.shingles import shingle
+from ..originality.shingles import Shingled, shingle
 from .events import event_log
 from .processing import fail_submission, submission_route, without_title
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -53,41 +72,123 @@ class ImportResult:
     earlier: str = ""  # for a skipped file, what the earlier run did
 
 
+@dataclass(frozen=True)
+class Prepared:
+    """A file read and worked on, ready to be checked against the library and written."""
+
+    item: ImportItem
+    data: bytes
+    key: str
+    title: str
+    format: str = ""
+    text: str = ""
+    derived: EssayText | None = None
+    shingled: Shingled | None = None
+    # Why the file cannot be taken: (code, message) of an ExtractionError (which does not
+    # survive pickling on its way back from a worker process), or an unreadable file's reason.
+    problem: tuple[str, str] | None = None
+    unreadable: str = ""
+
+
 def import_key(*, path: Path, data: bytes) -> str:
     content = hashlib.sha256(data).hexdigest()
     return hashlib.sha256(f"{path.resolve()}\0{content}".encode()).hexdigest()
 
 
-def import_file(
-    *, item: ImportItem, data: bytes, sections: dict[tuple[str, str, str], Any] | None = None
-) -> ImportResult:
-    """Import one file (or report what an earlier run did with it). `sections` caches the taxonomy."""
-    key = import_key(path=item.path, data=data)
-    done = ImportRecord.objects.filter(key=key).first()
-    if done is not None:
-        return ImportResult(path=str(item.path), outcome="skipped", message=done.message, earlier=done.outcome)
-    with transaction.atomic():
-        exclusive_check()
-        result, submission, essay = _import(item=item, data=data, sections=sections if sections is not None else {})
-        ImportRecord.objects.create(
-            key=key, path=str(item.path)[:1000], outcome=result.outcome, message=result.message,
-            submission=submission, essay=essay,
-        )  # fmt: skip
+def prepare_import(item: ImportItem) -> Prepared:
+    """Everything about one file that needs no database. Never raises for a bad file."""
+    try:
+        data = item.path.read_bytes()
+    except OSError as problem:
+        return Prepared(item=item, data=b"", key="", title="", unreadable=str(problem))
+    prepared = Prepared(
+        item=item, data=data, key=import_key(path=item.path, data=data), title=_title(item.title or item.path.stem)
+    )
+    try:
+        extracted = extract_document(data=data, filename=item.path.name)
+        title = _title(extracted.title) if not item.title and extracted.title else prepared.title
+        text = "\n\n".join(without_title(extracted.paragraphs, title=title))
+        words = len(text.split())
+        check_length(words=words, minimum=settings.REDINK_ESSAY_MIN_WORDS, maximum=settings.REDINK_ESSAY_MAX_WORDS)
+    except ExtractionError as problem:
+        return replace(prepared, problem=(problem.code, problem.message))
+    shingled = shingle(text)
+    shingled.minhash  # noqa: B018 - worked out here, in the worker, and carried back with it
+    return replace(
+        prepared, title=title, format=extracted.format, text=text, derived=essay_text(text), shingled=shingled
+    )
+
+
+def _title(text: str) -> str:
+    return text.strip()[:250]
+
+
+def import_file(*, item: ImportItem, sections: dict[tuple[str, str, str], Any] | None = None) -> ImportResult:
+    """Import one file (or report what an earlier run did with it), all in this process."""
+    [result] = import_batch([prepare_import(item)], sections=sections if sections is not None else {})
     return result
 
 
+def import_batch(batch: list[Prepared], *, sections: dict[tuple[str, str, str], Any]) -> list[ImportResult]:
+    """Check and write prepared files in one transaction, in order. `sections` caches the taxonomy.
+
+    A file that fails unexpectedly is rolled back alone (and retried by the next run); the
+    others of the batch still commit.
+    """
+    results: list[ImportResult] = []
+    with transaction.atomic():
+        exclusive_check()
+        keys = [p.key for p in batch if p.key]
+        done = {r.key: r for r in ImportRecord.objects.filter(key__in=keys)} if keys else {}
+        for prepared in batch:
+            path = str(prepared.item.path)
+            if prepared.unreadable:
+                results.append(ImportResult(path=path, outcome="failed", message=prepared.unreadable))
+                continue
+            earlier = done.get(prepared.key)
+            if earlier is not None:
+                results.append(
+                    ImportResult(path=path, outcome="skipped", message=earlier.message, earlier=earlier.outcome)
+                )
+                continue
+            try:
+                with transaction.atomic():
+                    result, submission, essay = _import(prepared, sections=sections)
+                    done[prepared.key] = ImportRecord.objects.create(
+                        key=prepared.key, path=path[:1000], outcome=result.outcome, message=result.message,
+                        submission=submission, essay=essay, refreshed=essay is None,
+                    )  # fmt: skip
+            except Exception as problem:  # one bad file must not stop the run; it is retried by the next
+                logger.exception("Importing %s failed", path)
+                sections.clear()  # what the rolled-back file created is gone
+                result = ImportResult(path=path, outcome="failed", message=f"internal error: {problem!r}")
+            results.append(result)
+    return results
+
+
+def import_finish(*, progress: Callable[[int, int], None] | None = None, workers: int = 1) -> BulkRefresh:
+    """Index and relate every imported essay not yet refreshed (this run's, and any a killed run left)."""
+    pending = ImportRecord.objects.filter(outcome=ImportRecord.Outcome.IMPORTED, refreshed=False)
+    essay_ids = list(pending.exclude(essay=None).values_list("essay_id", flat=True))
+    refreshed = refresh_in_bulk(essay_ids=essay_ids, progress=progress, workers=workers)
+    pending.update(refreshed=True)
+    return refreshed
+
+
 def _import(
-    *, item: ImportItem, data: bytes, sections: dict[tuple[str, str, str], Any]
+    prepared: Prepared, *, sections: dict[tuple[str, str, str], Any]
 ) -> tuple[ImportResult, Submission, Essay | None]:
+    item = prepared.item
     path = str(item.path)
     names = (item.level, item.subject, item.section)
     section = sections.get(names)
     if section is None:
         section = sections[names] = taxonomy_get_or_create(level=item.level, subject=item.subject, section=item.section)
+    data = prepared.data
     submission = Submission(
         contributor=author_for(email=item.author_email),
         source=Submission.Source.IMPORT,
-        title=(item.title or item.path.stem)[:250],
+        title=prepared.title,
         section=section,
         exam_board=item.exam_board,
         year=item.year,
@@ -97,23 +198,16 @@ def _import(
         file_size=len(data),
         file_sha256=hashlib.sha256(data).hexdigest(),
     )
-    try:
-        extracted = extract_document(data=data, filename=item.path.name)
-        if not item.title and extracted.title:
-            submission.title = extracted.title[:250]
-        text = "\n\n".join(without_title(extracted.paragraphs, title=submission.title))
-        check_length(
-            words=len(text.split()), minimum=settings.REDINK_ESSAY_MIN_WORDS, maximum=settings.REDINK_ESSAY_MAX_WORDS
-        )
-    except ExtractionError as problem:
+    if prepared.problem is not None or prepared.shingled is None or prepared.derived is None:
+        problem = ExtractionError(*(prepared.problem or ("unreadable", "The file could not be read.")))
         _keep_file(submission, data)
         fail_submission(submission, problem)
         return ImportResult(path=path, outcome=ImportRecord.Outcome.FAILED, message=problem.message), submission, None
 
+    text, shingled = prepared.text, prepared.shingled
     submission.extracted_text = text
     submission.word_count = len(text.split())
-    submission.detected_format = extracted.format
-    shingled = shingle(text)
+    submission.detected_format = prepared.format
     matches = find_matches(shingled=shingled)
     copy = next((m for m in matches if m.is_copy), None)
     partial = next((m for m in matches if m.is_partial), None)
@@ -134,16 +228,17 @@ def _import(
             outcome = ImportRecord.Outcome.FLAGGED
         return ImportResult(path=path, outcome=outcome, message=message), submission, None
 
-    essay = essay_create(
-        title=submission.title,
-        text=text,
-        section=section,
-        author=submission.contributor,
-        status=Essay.Status.PUBLISHED,
-        exam_board=item.exam_board,
-        year=item.year,
-        grade=item.grade,
-    )
+    with derivatives_collected():  # refreshed with the others by import_finish
+        essay = essay_create(
+            title=submission.title,
+            text=prepared.derived,
+            section=section,
+            author=submission.contributor,
+            status=Essay.Status.PUBLISHED,
+            exam_board=item.exam_board,
+            year=item.year,
+            grade=item.grade,
+        )
     submission.essay = essay
     submission.status = Submission.Status.PUBLISHED
     submission.processed_at = submission.decided_at = timezone.now()

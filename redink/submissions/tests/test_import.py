@@ -142,7 +142,7 @@ def test_an_interrupted_run_loses_only_the_file_it_was_on(library, monkeypatch):
 
     monkeypatch.setattr(imports, "signature_store", dies_on_the_third)
     with pytest.raises(KeyboardInterrupt):
-        run_import(str(folder), "--manifest", str(manifest))
+        run_import(str(folder), "--manifest", str(manifest), "--batch-size", "1")
     assert Essay.objects.count() == ImportRecord.objects.count() == 2
     monkeypatch.setattr(imports, "signature_store", real)
     report = run_import(str(folder), "--manifest", str(manifest))
@@ -152,7 +152,8 @@ def test_an_interrupted_run_loses_only_the_file_it_was_on(library, monkeypatch):
 
 
 def test_a_killed_process_and_a_rerun_duplicate_nothing(tmp_path, originals, section):
-    """A real run in its own process, on its own SQLite database, killed with SIGKILL partway through."""
+    """A real run in its own process (and its worker processes), on its own SQLite database,
+    killed with SIGKILL partway through: the re-run finishes the job, search index included."""
     folder = tmp_path / "many"
     folder.mkdir()
     texts = [d for d in originals if len(d.body.split()) <= 20_000][:60]
@@ -181,6 +182,10 @@ def test_a_killed_process_and_a_rerun_duplicate_nothing(tmp_path, originals, sec
         "--section",
         "War",
         "--quiet",
+        "--workers",
+        "2",
+        "--batch-size",
+        "5",
     ]
 
     def records() -> int:
@@ -195,6 +200,8 @@ def test_a_killed_process_and_a_rerun_duplicate_nothing(tmp_path, originals, sec
     assert run.wait(timeout=30) == -signal.SIGKILL
     done = records()
     assert 5 <= done < len(texts), "the run was not killed midway"
+    assert done % 5 == 0  # whole batches, never part of one
+    assert _children_gone(run.pid)
 
     rerun = subprocess.run(command, env=env, capture_output=True, text=True, timeout=600, check=True)
     assert f"done in an earlier run {done}" in rerun.stdout
@@ -204,3 +211,24 @@ def test_a_killed_process_and_a_rerun_duplicate_nothing(tmp_path, originals, sec
         assert db.execute("SELECT COUNT(DISTINCT path) FROM submissions_importrecord").fetchone()[0] == len(texts)
         assert db.execute("SELECT COUNT(*) FROM submissions_importrecord").fetchone()[0] == len(texts)
         assert db.execute("SELECT COUNT(*) FROM submissions_textsignature").fetchone()[0] == len(texts)
+        # The killed run's essays were indexed by the re-run, which finished what it left.
+        assert db.execute("SELECT COUNT(*) FROM search_fts").fetchone()[0] == len(texts)
+        assert db.execute("SELECT COUNT(*) FROM submissions_importrecord WHERE NOT refreshed").fetchone()[0] == 0
+
+
+def _children_gone(pid: int) -> bool:
+    """No worker process of the killed command is left running: they end with their parent.
+    (Forked workers carry the command's own command line.)"""
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        if not any(_runs_import(process) for process in Path("/proc").glob("[0-9]*") if process.name != str(pid)):
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def _runs_import(process: Path) -> bool:
+    try:
+        return b"import_essays" in (process / "cmdline").read_bytes()
+    except OSError:
+        return False

@@ -1,0 +1,62 @@
+"""Refreshing what derives from many changed essays at once (after a bulk import).
+
+One essay's change enqueues its own refresh (`services.essay_changed`). Thousands at once would
+each reindex one search row and rescan the related lists of their level; together it is far
+cheaper to index their search rows in batches (or rebuild the index when they are most of the
+library) and to rebuild the related lists of their levels once, in the background.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection
+from dataclasses import dataclass
+
+from .models import Essay
+
+# Fewer changed essays than this are refreshed one by one, as single edits are.
+BULK_MIN = 200
+_CHUNK = 1000
+
+
+@dataclass(frozen=True)
+class BulkRefresh:
+    essays: int
+    search: str  # "one by one", "indexed", "rebuilt"
+    related_levels: int  # levels whose related lists were queued for a rebuild
+
+
+def refresh_in_bulk(
+    *, essay_ids: Collection[int], progress: Callable[[int, int], None] | None = None, workers: int = 1
+) -> BulkRefresh:
+    """Bring the search index and related lists in step with these changed essays.
+
+    `progress(done, total)` follows the search indexing, the part that takes time here; a
+    rebuild of the index prepares its documents in `workers` processes.
+    """
+    from redink.related.tasks import rebuild_related_level
+    from redink.search.services import search_rebuild, search_sync_essays
+
+    from .tasks import refresh_essay_derivatives
+
+    ids = sorted(set(essay_ids))
+    if len(ids) < BULK_MIN:
+        for essay_id in ids:
+            refresh_essay_derivatives.enqueue(essay_id)
+        return BulkRefresh(essays=len(ids), search="one by one", related_levels=0)
+    published = Essay.objects.published().count()
+    if 2 * len(ids) >= published:
+        # Most of the library: retake the thresholds too, and index every essay anew.
+        search_rebuild(progress=(lambda done: progress(done, published)) if progress else None, workers=workers)
+        how = "rebuilt"
+    else:
+        for start in range(0, len(ids), _CHUNK):
+            search_sync_essays(essay_ids=ids[start : start + _CHUNK])
+            if progress:
+                progress(min(start + _CHUNK, len(ids)), len(ids))
+        how = "indexed"
+    levels: set[int] = set()
+    for start in range(0, len(ids), _CHUNK):
+        levels.update(Essay.objects.filter(pk__in=ids[start : start + _CHUNK]).values_list("level_id", flat=True))
+    for level_id in sorted(levels):
+        rebuild_related_level.enqueue(level_id)
+    return BulkRefresh(essays=len(ids), search=how, related_levels=len(levels))

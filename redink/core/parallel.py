@@ -1,0 +1,61 @@
+"""Pure work spread over forked worker processes, results in order (for bulk commands).
+
+The parent keeps the database: workers get plain data, compute, and send plain data back.
+A bounded window of jobs is in flight, so results never pile up in memory when the parent's
+own work (writing them) is the slower side.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import multiprocessing
+import os
+import signal
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from itertools import islice
+from typing import TypeVar
+
+from django.db import connections
+
+Job = TypeVar("Job")
+Result = TypeVar("Result")
+
+
+def default_workers() -> int:
+    return min(4, os.cpu_count() or 1)
+
+
+def ordered_map(func: Callable[[Job], Result], jobs: Iterable[Job], *, workers: int) -> Iterator[Result]:
+    """`map(func, jobs)` run by `workers` forked processes (in this process when 1, or where
+    fork is unavailable). `func` must be a module-level function; jobs are consumed lazily."""
+    if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        yield from map(func, jobs)
+        return
+    if not any(c.in_atomic_block for c in connections.all(initialized_only=True)):
+        connections.close_all()  # a forked child must not share the parent's open connection
+    with multiprocessing.get_context("fork").Pool(processes=workers, initializer=_die_with_parent) as pool:
+        remaining = iter(jobs)
+        pending = deque(pool.apply_async(func, (job,)) for job in islice(remaining, 3 * workers))
+        while pending:
+            result = pending.popleft().get()
+            pending.extend(pool.apply_async(func, (job,)) for job in islice(remaining, 1))
+            yield result
+
+
+def chunked(items: Iterable[Job], size: int) -> Iterator[list[Job]]:
+    chunk: list[Job] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) >= max(size, 1):
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _die_with_parent() -> None:
+    """A worker ends with its parent, even when the parent is killed outright (Linux)."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
