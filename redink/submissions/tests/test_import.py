@@ -232,3 +232,33 @@ def _runs_import(process: Path) -> bool:
         return b"import_essays" in (process / "cmdline").read_bytes()
     except OSError:
         return False
+
+
+def test_a_large_import_is_indexed_and_related_in_bulk_at_the_end(library, originals, tmp_path, client, monkeypatch):
+    """Past a threshold the essays are not refreshed one by one: the search index is rebuilt
+    (most of the library is new) or their rows indexed together, and their levels' related
+    lists rebuilt once. Either way each essay is found by search and has its signature."""
+    from redink.catalogue import derivatives
+    from redink.related.models import RelatedSignature
+
+    monkeypatch.setattr(derivatives, "BULK_MIN", 2)
+    folder, manifest = library
+    report = run_import(str(folder), "--manifest", str(manifest))
+    assert "6 imported essays then indexed for search (rebuilt)" in report
+    assert "the related lists of 1 level(s) queued for a rebuild" in report
+
+    more = tmp_path / "more"
+    more.mkdir()
+    unseen = [d for d in originals[5:] if not Essay.objects.filter(body__startswith=d.paragraphs[0]).exists()]
+    for n, draft in enumerate(unseen[:2]):
+        (more / f"{n}.txt").write_text(essay_file(draft.title, draft.paragraphs))
+    report = run_import(str(more), "--level", "A Level", "--subject", "History", "--section", "Tudors")
+    assert "2 imported essays then indexed for search (indexed)" in report
+
+    published = Essay.objects.published()
+    assert published.count() == 8
+    assert RelatedSignature.objects.count() == 8  # every imported essay went through its level's rebuild
+    assert not ImportRecord.objects.filter(refreshed=False).exists()
+    for essay in published:
+        found = client.get("/search/", {"q": f'"{essay.title}"'}).content.decode()
+        assert essay.get_absolute_url() in found, essay.title
