@@ -149,6 +149,33 @@ class TestStatuses:
         assert submission.events.filter(action=ModerationEvent.Action.QUEUED).count() == 1
 
 
+    def test_uploads_whose_task_was_lost_are_queued_again(self, contributor, section, originals):
+        """A worker killed mid-way leaves an upload "processing": the requeue command (cron)
+        picks up those that have not moved for a while, and leaves recent ones alone."""
+        from io import StringIO
+
+        from django.core.management import call_command
+
+        from redink.submissions.services.uploads import submission_create
+
+        lost = submission_create(
+            contributor=contributor, title="Lost", section=section, declaration=True, text=originals[0].body
+        )  # created outside any on-commit capture: its task never ran
+        recent = submission_create(
+            contributor=contributor, title="Recent", section=section, declaration=True, text=originals[1].body
+        )
+        Submission.objects.filter(pk=lost.pk).update(
+            status=Submission.Status.EXTRACTING, updated_at=timezone.now() - timedelta(minutes=30)
+        )
+        out = StringIO()
+        call_command("requeue_submissions", stdout=out)  # tasks run at once in tests
+
+        assert "Queued 1 upload(s) again." in out.getvalue()
+        lost.refresh_from_db()
+        recent.refresh_from_db()
+        assert lost.status == Submission.Status.IN_REVIEW
+        assert recent.status == Submission.Status.UPLOADED
+
 class TestPublishing:
     def test_published_contribution_earns_membership_days_and_an_email(
         self, contributor, moderator, section, originals, committed, mailoutbox
