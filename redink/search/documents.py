@@ -26,7 +26,9 @@ class SearchDocument:
     is_teacher_marked: bool
     published_at: datetime | None
     reading_count: int
-    top: str = ""  # the common words this essay ranks highly for (impact.py)
+    # The words this essay can rank highest for: its title's words and the common words it
+    # ranks highly for (impact.py). Indexed with zero weight, it only selects candidates.
+    top: str = ""
 
     @property
     def facets(self) -> str:
@@ -77,6 +79,7 @@ def _find_run(haystack: list[str], needle: list[str], start: int) -> int | None:
 
 def document_for(essay: Essay, *, impact: tuple[dict[str, float], float] | None = None) -> SearchDocument:
     from .impact import load_thresholds, top_words
+    from .query import words_of
 
     visible = essay_text_for(essay=essay, viewer=None)
     free, hidden = split_free_hidden(essay.body.split(), visible.blocks)
@@ -93,5 +96,5 @@ def document_for(essay: Essay, *, impact: tuple[dict[str, float], float] | None 
         is_teacher_marked=essay.is_teacher_marked,
         published_at=essay.published_at,
         reading_count=essay.reading_count,
-        top=" ".join(top),
+        top=" ".join(sorted(set(top) | set(words_of(essay.title)))),
     )

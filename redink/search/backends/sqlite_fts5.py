@@ -11,6 +11,8 @@ Tables (created by the search app's migration on SQLite):
 - ``search_words(word, df)`` and ``search_words_tri`` (trigram): the vocabulary that "Did
   you mean" draws from — never hidden text.
 - ``search_facets``: level, subject and date per essay, for facet counts and sorting.
+- ``search_titles(title)``: titles alone, with prefix indexes, for suggestions as you type:
+  a title query on ``search_fts`` would read the body's long posting lists of common words.
 """
 
 from __future__ import annotations
@@ -54,8 +56,11 @@ SCHEMA = [
     # A narrow copy of what facets and the "newest" sort read, so they never touch essay rows.
     "CREATE TABLE IF NOT EXISTS search_facets (essay_id INTEGER PRIMARY KEY, level_id INTEGER NOT NULL, "
     "subject_id INTEGER NOT NULL, published_at TEXT)",
+    "CREATE VIRTUAL TABLE IF NOT EXISTS search_titles USING fts5("
+    "title, tokenize='porter unicode61 remove_diacritics 2', prefix='2 3')",
 ]
 DROP = [
+    "DROP TABLE IF EXISTS search_titles",
     "DROP TABLE IF EXISTS search_facets",
     "DROP TABLE IF EXISTS search_titles_tri",
     "DROP TABLE IF EXISTS search_words_tri",
@@ -125,6 +130,9 @@ class SQLiteFTS5Backend(SearchBackend):
                 [(d.essay_id, d.title, d.free) for d in documents],
             )
             cursor.executemany(
+                "INSERT INTO search_titles(rowid, title) VALUES (%s, %s)", [(d.essay_id, d.title) for d in documents]
+            )
+            cursor.executemany(
                 "INSERT OR REPLACE INTO search_facets(essay_id, level_id, subject_id, published_at) VALUES (%s, %s, %s, %s)",
                 [
                     (d.essay_id, d.level_id, d.subject_id, d.published_at.isoformat() if d.published_at else None)
@@ -171,6 +179,7 @@ class SQLiteFTS5Backend(SearchBackend):
         placeholders = ",".join(["%s"] * len(ids))
         cursor.execute(f"DELETE FROM search_fts WHERE rowid IN ({placeholders})", ids)
         cursor.execute(f"DELETE FROM search_facets WHERE essay_id IN ({placeholders})", ids)
+        cursor.execute(f"DELETE FROM search_titles WHERE rowid IN ({placeholders})", ids)
         if update_vocabulary:
             counts = vocabulary_counts(f"{title} {free}" for _, title, free in existing)
             cursor.executemany(
@@ -186,6 +195,7 @@ class SQLiteFTS5Backend(SearchBackend):
             cursor.execute("DELETE FROM search_fts")
             cursor.execute("INSERT INTO search_spell(search_spell) VALUES ('delete-all')")
             cursor.execute("DELETE FROM search_facets")
+            cursor.execute("DELETE FROM search_titles")
             cursor.execute("DELETE FROM search_words")
             cursor.execute("DELETE FROM search_words_tri")
 
@@ -258,10 +268,11 @@ class SQLiteFTS5Backend(SearchBackend):
     def _bounded_ranking(self, cursor, request: SearchRequest, expression: str, limit: int, offset: int) -> list[int]:  # type: ignore[no-untyped-def]
         """Rank a bounded candidate set, streamed in index order so no row is looked up twice.
 
-        Candidates: matches with a query word in the title (title hits weigh most), matches
-        that are among the top essays for one of the query's common words (the `top`
-        field, see impact.py), and the most recent matches. FTS5 scores each candidate as
-        it streams past; a lookup of single rows would reload whole posting lists.
+        Candidates: matches that have a query word in their `top` field — in their title (title
+        hits weigh most), or among the top essays for one of the query's common words (see
+        impact.py) — and the most recent matches. FTS5 scores each candidate as it streams
+        past; a lookup of single rows would reload whole posting lists. The `top` field has
+        zero weight, so a candidate's score is the one the unbounded ranking gives it.
         """
         words = list(dict.fromkeys(w for w in request.query.words))
         any_word = " OR ".join(fts5_phrase(Phrase((w,))) for w in words)
@@ -269,13 +280,9 @@ class SQLiteFTS5Backend(SearchBackend):
         window = f"SELECT * FROM (SELECT rowid, {score} AS score FROM search_fts WHERE search_fts MATCH %s {{order}}LIMIT %s)"
         cursor.execute(
             "SELECT rowid FROM ("
-            + " UNION ALL ".join(
-                [window.format(order=""), window.format(order=""), window.format(order="ORDER BY rowid DESC ")]
-            )
+            + " UNION ALL ".join([window.format(order=""), window.format(order="ORDER BY rowid DESC ")])
             + ") GROUP BY rowid ORDER BY min(score), rowid DESC LIMIT %s OFFSET %s",
             [
-                f"{expression} AND {{title}} : ({any_word})",
-                RANK_CANDIDATES // 2,
                 f"{expression} AND {{top}} : ({any_word})",
                 RANK_CANDIDATES,
                 expression,
@@ -326,12 +333,11 @@ class SQLiteFTS5Backend(SearchBackend):
     def title_prefix_search(self, words: list[str], *, limit: int) -> list[TitleSuggestion]:
         """Titles holding every word, the last one as a prefix, most read first."""
         expression = " AND ".join(
-            [fts5_phrase(Phrase((w,)), column="title") for w in words[:-1]]
-            + [fts5_phrase(Phrase((words[-1],)), column="title", prefix=True)]
+            [fts5_phrase(Phrase((w,))) for w in words[:-1]] + [fts5_phrase(Phrase((words[-1],)), prefix=True)]
         )
         with connection.cursor() as cursor:
             cursor.execute(
-                "SELECT f.rowid, e.title FROM (SELECT rowid FROM search_fts WHERE search_fts MATCH %s LIMIT 500) f "
+                "SELECT f.rowid, e.title FROM (SELECT rowid FROM search_titles WHERE search_titles MATCH %s LIMIT 500) f "
                 "JOIN catalogue_essay e ON e.id = f.rowid ORDER BY e.reading_count DESC, e.id DESC LIMIT %s",
                 [expression, limit],
             )

@@ -148,7 +148,6 @@ class TestStatuses:
         assert submission_process(submission_id=submission.pk).status == Submission.Status.IN_REVIEW
         assert submission.events.filter(action=ModerationEvent.Action.QUEUED).count() == 1
 
-
     def test_uploads_whose_task_was_lost_are_queued_again(self, contributor, section, originals):
         """A worker killed mid-way leaves an upload "processing": the requeue command (cron)
         picks up those that have not moved for a while, and leaves recent ones alone."""
@@ -175,6 +174,7 @@ class TestStatuses:
         recent.refresh_from_db()
         assert lost.status == Submission.Status.IN_REVIEW
         assert recent.status == Submission.Status.UPLOADED
+
 
 class TestPublishing:
     def test_published_contribution_earns_membership_days_and_an_email(
