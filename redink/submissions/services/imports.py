@@ -26,7 +26,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from redink.catalogue.derivatives import BulkRefresh, refresh_in_bulk
@@ -138,6 +138,7 @@ def import_batch(batch: list[Prepared], *, sections: dict[tuple[str, str, str], 
     results: list[ImportResult] = []
     with transaction.atomic():
         exclusive_check()
+        _roomy_cache()
         keys = [p.key for p in batch if p.key]
         done = {r.key: r for r in ImportRecord.objects.filter(key__in=keys)} if keys else {}
         for prepared in batch:
@@ -164,6 +165,17 @@ def import_batch(batch: list[Prepared], *, sections: dict[tuple[str, str, str], 
                 result = ImportResult(path=path, outcome="failed", message=f"internal error: {problem!r}")
             results.append(result)
     return results
+
+
+# SQLite's page cache for a bulk import's connection (KiB): the band and search indexes it
+# writes at random places grow past the default 2 MB cache within the first few thousand essays.
+_IMPORT_CACHE_KIB = 256 * 1024
+
+
+def _roomy_cache() -> None:
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA cache_size = -{_IMPORT_CACHE_KIB}")
 
 
 def import_finish(*, progress: Callable[[int, int], None] | None = None, workers: int = 1) -> BulkRefresh:
