@@ -24,9 +24,19 @@ class Candidate:
 
 
 def candidates(
-    *, shingled: Shingled, limit: int, published_only: bool = False, keys: list[int] | None = None
+    *,
+    shingled: Shingled,
+    limit: int,
+    published_only: bool = False,
+    keys: list[int] | None = None,
+    stored_after: int | None = None,
+    stored_through: int | None = None,
 ) -> list[Candidate]:
-    """Texts sharing at least one LSH band with this one, those sharing the most bands first."""
+    """Texts sharing at least one LSH band with this one, those sharing the most bands first.
+
+    `stored_after` / `stored_through` keep to signatures with ids in that range (a bulk import
+    checks the library up to a point in a worker process, and the rest in its writer).
+    """
     keys = keys if keys is not None else band_keys(shingled.minhash)
     if not keys:
         return []
@@ -35,16 +45,28 @@ def candidates(
     quote = connection.ops.quote_name
     bands, signatures = quote(SignatureBand._meta.db_table), quote(TextSignature._meta.db_table)
     only_essays = " AND s.essay_id IS NOT NULL" if published_only else ""
+    bounds, bound_params = "", list[int]()
+    if stored_after is not None:
+        bounds += " AND b.signature_id > %s"
+        bound_params.append(stored_after)
+    if stored_through is not None:
+        bounds += " AND b.signature_id <= %s"
+        bound_params.append(stored_through)
     sql = (
         f"SELECT b.signature_id, s.essay_id, s.submission_id, COUNT(*) AS shared "  # noqa: S608 - no input
         f"FROM {bands} b JOIN {signatures} s ON s.id = b.signature_id "
-        f"WHERE b.{quote('key')} IN ({', '.join(['%s'] * len(keys))}){only_essays} "
+        f"WHERE b.{quote('key')} IN ({', '.join(['%s'] * len(keys))}){only_essays}{bounds} "
         "GROUP BY b.signature_id, s.essay_id, s.submission_id ORDER BY shared DESC, b.signature_id LIMIT %s"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*keys, limit])
+        cursor.execute(sql, [*keys, *bound_params, limit])
         rows = cursor.fetchall()
     return [Candidate(signature_id=r[0], essay_id=r[1], submission_id=r[2], bands=r[3]) for r in rows]
+
+
+def last_signature_id() -> int:
+    """The newest stored signature's id (0 when none): signatures are numbered as they are stored."""
+    return TextSignature.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
 
 
 def signature_store(

@@ -67,13 +67,18 @@ def find_matches(
     exclude_essays: Collection[int] = (),
     exclude_submissions: Collection[int] = (),
     thresholds: Thresholds | None = None,
+    stored_after: int | None = None,
+    stored_through: int | None = None,
 ) -> list[Match]:
-    """Every stored text this one overlaps, copies first, then by similarity."""
+    """Every stored text this one overlaps, copies first, then by similarity (among the texts
+    whose signatures lie in the range given, when one is)."""
     thresholds = thresholds or Thresholds.from_settings()
     found = candidates(
         shingled=shingled,
         limit=MAX_CANDIDATES + len(exclude_essays) + len(exclude_submissions),
         published_only=published_only,
+        stored_after=stored_after,
+        stored_through=stored_through,
     )
     essay_ids = [c.essay_id for c in found if c.essay_id is not None and c.essay_id not in exclude_essays]
     submission_ids = [

@@ -41,7 +41,7 @@ from redink.catalogue.services import (
 
 from ..extract import ExtractionError, check_length, extract_document
 from ..models import ImportRecord, ModerationEvent, Submission
-from ..originality.index import exclusive_check, signature_store
+from ..originality.index import exclusive_check, last_signature_id, signature_store
 from ..originality.matching import find_matches
 from ..originality.shingles import Shingled, shingle
 from .events import event_log
@@ -88,6 +88,10 @@ class Prepared:
     # survive pickling on its way back from a worker process), or an unreadable file's reason.
     problem: tuple[str, str] | None = None
     unreadable: str = ""
+    # Set when the file was already checked against the library's signatures up to this id
+    # (in a worker process, see `check_prior`); `prior_match` says whether any overlapped.
+    checked_through: int | None = None
+    prior_match: bool = False
 
 
 def import_key(*, path: Path, data: bytes) -> str:
@@ -117,6 +121,17 @@ def prepare_import(item: ImportItem) -> Prepared:
     return replace(
         prepared, title=title, format=extracted.format, text=text, derived=essay_text(text), shingled=shingled
     )
+
+
+def check_prior(prepared: Prepared) -> Prepared:
+    """Check a prepared file against every signature stored so far, from a worker process
+    with a database connection of its own. The writer then only compares it with what was
+    stored since (`_import`): the costly part of the check leaves the writer's process."""
+    if prepared.shingled is None:
+        return prepared
+    through = last_signature_id()
+    matches = find_matches(shingled=prepared.shingled, stored_through=through)
+    return replace(prepared, checked_through=through, prior_match=bool(matches))
 
 
 def _title(text: str) -> str:
@@ -167,15 +182,18 @@ def import_batch(batch: list[Prepared], *, sections: dict[tuple[str, str, str], 
     return results
 
 
-# SQLite's page cache for a bulk import's connection (KiB): the band and search indexes it
-# writes at random places grow past the default 2 MB cache within the first few thousand essays.
+# SQLite settings for a bulk import's connection. The indexes it writes at random places
+# outgrow the default 2 MB page cache within a few thousand essays, and checkpointing the
+# write-ahead log every 1,000 pages would copy the same hot index pages over and over.
 _IMPORT_CACHE_KIB = 256 * 1024
+_IMPORT_CHECKPOINT_PAGES = 20_000
 
 
 def _roomy_cache() -> None:
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
             cursor.execute(f"PRAGMA cache_size = -{_IMPORT_CACHE_KIB}")
+            cursor.execute(f"PRAGMA wal_autocheckpoint = {_IMPORT_CHECKPOINT_PAGES}")
 
 
 def import_finish(*, progress: Callable[[int, int], None] | None = None, workers: int = 1) -> BulkRefresh:
@@ -220,7 +238,10 @@ def _import(
     submission.extracted_text = text
     submission.word_count = len(text.split())
     submission.detected_format = prepared.format
-    matches = find_matches(shingled=shingled)
+    if prepared.checked_through is not None and not prepared.prior_match:
+        matches = find_matches(shingled=shingled, stored_after=prepared.checked_through)
+    else:  # not checked yet, or it overlaps something: the whole check, here
+        matches = find_matches(shingled=shingled)
     copy = next((m for m in matches if m.is_copy), None)
     partial = next((m for m in matches if m.is_partial), None)
     if copy is not None or partial is not None:

@@ -151,14 +151,8 @@ def test_an_interrupted_run_loses_only_the_file_it_was_on(library, monkeypatch):
     assert ImportRecord.objects.values("path").distinct().count() == 10
 
 
-def test_a_killed_process_and_a_rerun_duplicate_nothing(tmp_path, originals, section):
-    """A real run in its own process (and its worker processes), on its own SQLite database,
-    killed with SIGKILL partway through: the re-run finishes the job, search index included."""
-    folder = tmp_path / "many"
-    folder.mkdir()
-    texts = [d for d in originals if len(d.body.split()) <= 20_000][:60]
-    for n, draft in enumerate(texts):
-        (folder / f"{n}.txt").write_text(essay_file(draft.title, draft.paragraphs))
+def own_database(tmp_path: Path) -> tuple[Path, dict[str, str], list[str]]:
+    """A migrated SQLite database of its own, for runs of the command in their own process."""
     database = tmp_path / "import.sqlite3"
     env = {
         **os.environ,
@@ -171,6 +165,48 @@ def test_a_killed_process_and_a_rerun_duplicate_nothing(tmp_path, originals, sec
     }
     manage = [sys.executable, str(Path(settings.BASE_DIR) / "manage.py")]
     subprocess.run([*manage, "migrate", "-v0"], env=env, check=True, capture_output=True, timeout=300)
+    return database, env, manage
+
+
+def test_worker_processes_check_the_library_and_the_writer_what_came_since(library, originals, tmp_path):
+    """In its own process, workers check each file against the library as committed when
+    they read it; the writer checks what was stored since. Copies and partial copies are
+    caught both within one run and across runs, as in a run without workers."""
+    folder, manifest = library
+    _, env, manage = own_database(tmp_path)
+
+    def run(*args: str) -> str:
+        command = [*manage, "import_essays", *args, "--quiet", "--workers", "2", "--batch-size", "3"]
+        return subprocess.run(command, env=env, capture_output=True, text=True, timeout=600, check=True).stdout
+
+    first = run(str(folder), "--manifest", str(manifest))
+    assert "imported 6, refused as a copy 1, flagged for review 1, failed 2." in first
+    assert next(line for line in first.splitlines() if "copy.txt" in line).startswith("refused as a copy")
+    assert next(line for line in first.splitlines() if "zhalf.txt" in line).startswith("flagged for review")
+
+    later = tmp_path / "later"
+    later.mkdir()
+    (later / "again.txt").write_text(essay_file("Copied later", originals[2].paragraphs))
+    (later / "half.txt").write_text(
+        essay_file("Half later", originals[3].paragraphs[: len(originals[3].paragraphs) // 2])
+    )
+    (later / "new.txt").write_text(essay_file("Something new", originals[8].paragraphs))
+    second = run(str(later), "--level", "A Level", "--subject", "History", "--section", "Tudors")
+    lines = second.splitlines()
+    assert next(line for line in lines if "again.txt" in line).startswith("refused as a copy")
+    assert next(line for line in lines if "half.txt" in line).startswith("flagged for review")
+    assert next(line for line in lines if "new.txt" in line).startswith("imported")
+
+
+def test_a_killed_process_and_a_rerun_duplicate_nothing(tmp_path, originals, section):
+    """A real run in its own process (and its worker processes), on its own SQLite database,
+    killed with SIGKILL partway through: the re-run finishes the job, search index included."""
+    folder = tmp_path / "many"
+    folder.mkdir()
+    texts = [d for d in originals if len(d.body.split()) <= 20_000][:60]
+    for n, draft in enumerate(texts):
+        (folder / f"{n}.txt").write_text(essay_file(draft.title, draft.paragraphs))
+    database, env, manage = own_database(tmp_path)
     command = [
         *manage,
         "import_essays",

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connections
 
 from redink.core.parallel import chunked, default_workers, ordered_map
 from redink.core.progress import ProgressBar
@@ -20,6 +21,7 @@ from redink.submissions.services.imports import (
     ImportItem,
     ImportResult,
     Prepared,
+    check_prior,
     import_batch,
     import_finish,
     prepare_import,
@@ -177,10 +179,16 @@ def import_item(*, path: Path, row: dict[str, str], defaults: dict[str, str]) ->
 
 
 def prepared_in_order(items: list[ImportItem], *, workers: int) -> Iterator[Prepared]:
-    """Each item prepared (read, extracted, shingled), in order, by `workers` forked processes."""
-    for chunk in ordered_map(_prepare_chunk, chunked(items, 25), workers=workers):
+    """Each item prepared (read, extracted, shingled), in order, by `workers` forked processes,
+    which also check it against the library as committed so far when they can read it: not
+    from inside a transaction of this process (as in tests), whose writes they cannot see."""
+    in_transaction = any(c.in_atomic_block for c in connections.all(initialized_only=True))
+    jobs = ((chunk, workers > 1 and not in_transaction) for chunk in chunked(items, 25))
+    for chunk in ordered_map(_prepare_chunk, jobs, workers=workers):
         yield from chunk
 
 
-def _prepare_chunk(items: list[ImportItem]) -> list[Prepared]:
-    return [prepare_import(item) for item in items]
+def _prepare_chunk(job: tuple[list[ImportItem], bool]) -> list[Prepared]:
+    items, check = job
+    prepared = [prepare_import(item) for item in items]
+    return [check_prior(p) for p in prepared] if check else prepared
