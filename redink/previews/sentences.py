@@ -65,14 +65,22 @@ def _ends_sentence(token: str, following: str) -> bool:
     return _starts_sentence(following)
 
 
+# A token can end a sentence only if it ends in one of these (see _ends_sentence).
+_MAY_END = frozenset(".?!…" + CLOSERS)
+
+
 def split_sentences(paragraph: str) -> list[str]:
     """Split one (normalised) paragraph into sentences; the end of a paragraph always ends one."""
     tokens = paragraph.split()
+    if not tokens:
+        return []
     sentences: list[str] = []
     start = 0
-    for index, token in enumerate(tokens):
-        last = index == len(tokens) - 1
-        if last or _ends_sentence(token, tokens[index + 1]):
+    last = len(tokens) - 1
+    # Only tokens ending in a full stop, a mark or a closer are looked at: most words are not.
+    for index in [i for i, token in enumerate(tokens) if token[-1] in _MAY_END and i < last]:
+        if _ends_sentence(tokens[index], tokens[index + 1]):
             sentences.append(" ".join(tokens[start : index + 1]))
             start = index + 1
+    sentences.append(" ".join(tokens[start:]))
     return sentences
