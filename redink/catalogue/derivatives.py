@@ -25,13 +25,10 @@ class BulkRefresh:
     related_levels: int  # levels whose related lists were queued for a rebuild
 
 
-def refresh_in_bulk(
-    *, essay_ids: Collection[int], progress: Callable[[int, int], None] | None = None, workers: int = 1
-) -> BulkRefresh:
+def refresh_in_bulk(*, essay_ids: Collection[int], progress: Callable[[int, int], None] | None = None) -> BulkRefresh:
     """Bring the search index and related lists in step with these changed essays.
 
-    `progress(done, total)` follows the search indexing, the part that takes time here; a
-    rebuild of the index prepares its documents in `workers` processes.
+    `progress(done, total)` follows the search indexing, the part that takes time here.
     """
     from redink.related.tasks import rebuild_related_level
     from redink.search.services import search_rebuild, search_sync_essays
@@ -46,7 +43,7 @@ def refresh_in_bulk(
     published = Essay.objects.published().count()
     if 2 * len(ids) >= published:
         # Most of the library: retake the thresholds too, and index every essay anew.
-        search_rebuild(progress=(lambda done: progress(done, published)) if progress else None, workers=workers)
+        search_rebuild(progress=(lambda done: progress(done, published)) if progress else None)
         how = "rebuilt"
     else:
         for start in range(0, len(ids), _CHUNK):

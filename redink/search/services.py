@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 from redink.catalogue.models import Essay
-from redink.core.parallel import chunked, ordered_map
 
 from .backends import get_backend
 from .documents import SearchDocument, document_for
@@ -38,36 +37,20 @@ def search_sync_essays(*, essay_ids: list[int]) -> None:
 IMPACT_SAMPLE = 5000
 
 
-def published_documents(
-    *, impact: tuple[dict[str, float], float], chunk: int = 250, workers: int = 1
-) -> Iterator[SearchDocument]:
-    """A search document for every published essay, in id order. Reading stays in this process;
-    the documents (the costly part: free and hidden words, high-impact words) are made by
-    `workers` forked processes."""
-    jobs = ((essays, impact) for essays in chunked(_published_essays(), chunk))
-    for documents in ordered_map(_documents_for, jobs, workers=workers):
-        yield from documents
-
-
-def _published_essays(chunk: int = 2000) -> Iterator[Essay]:
+def published_documents(*, impact: tuple[dict[str, float], float], chunk: int = 2000) -> Iterator[SearchDocument]:
     queryset = Essay.objects.published().order_by("pk")
     last = 0
     while True:
         batch = list(queryset.filter(pk__gt=last)[:chunk])
         if not batch:
             return
-        yield from batch
+        for essay in batch:
+            yield document_for(essay, impact=impact)
         last = batch[-1].pk
 
 
-def _documents_for(job: tuple[list[Essay], tuple[dict[str, float], float]]) -> list[SearchDocument]:
-    essays, impact = job
-    return [document_for(essay, impact=impact) for essay in essays]
-
-
-def search_rebuild(*, progress: Callable[[int], None] | None = None, workers: int = 1) -> int:
-    """Recompute the high-impact thresholds from a sample, then reindex every published essay
-    (with `workers` processes making the documents)."""
+def search_rebuild(*, progress: Callable[[int], None] | None = None) -> int:
+    """Recompute the high-impact thresholds from a sample, then reindex every published essay."""
     published = Essay.objects.published()
     size = published.count()
     step = max(1, size // IMPACT_SAMPLE)
@@ -75,5 +58,5 @@ def search_rebuild(*, progress: Callable[[int], None] | None = None, workers: in
     sample = (f"{t} {b}" for t, b in published.filter(pk__in=sample_ids).values_list("title", "body").iterator())
     thresholds, average_length = compute_thresholds(sample, library_size=size)
     store_thresholds(thresholds, average_length=average_length)
-    documents = published_documents(impact=(thresholds, average_length), workers=workers)
+    documents = published_documents(impact=(thresholds, average_length))
     return get_backend().rebuild(documents, progress=progress)

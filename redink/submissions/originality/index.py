@@ -85,7 +85,7 @@ def signature_store(
         essay=essay,
         submission=submission,
         minhash=to_bytes(minhash),
-        shingle_count=len(shingled.hash_set),
+        shingle_count=shingled.shingle_count,
         text_version=getattr(essay, "text_version", 0) or 0,
     )
     bands_insert(rows=[(key, stored.pk) for key in band_keys(minhash)])

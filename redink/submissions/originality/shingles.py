@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 import zlib
-from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from typing import Any
 
@@ -28,15 +27,33 @@ def _word_hash(word: str) -> int:
     return zlib.crc32(word.encode()) | (zlib.adler32(word.encode()) << 32)
 
 
-@dataclass(frozen=True)
 class Shingled:
-    """A text cut into lower-cased words and the 32-bit hashes of its 5-word shingles."""
+    """A text cut into lower-cased words and the 32-bit hashes of its 5-word shingles.
 
-    text: str
-    words: tuple[str, ...]
-    # hashes[i] is the shingle of words[i : i + SHINGLE_WORDS].
-    hashes: tuple[int, ...]
-    hash_set: frozenset[int] = field(repr=False)
+    Each part is worked out when first needed. A pickled copy (a bulk import's worker sends
+    one back to its writer) carries the text with its MinHash and shingle count only: the
+    writer mostly needs nothing else, and recomputes the rest from the text if it does.
+    """
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    @cached_property
+    def words(self) -> tuple[str, ...]:
+        return tuple(word.lower().replace("\u2019", "'") for word in _WORD.findall(self.text))
+
+    @cached_property
+    def hashes(self) -> tuple[int, ...]:
+        """hashes[i] is the shingle of words[i : i + SHINGLE_WORDS]."""
+        return shingle_hashes(self.words)
+
+    @cached_property
+    def hash_set(self) -> frozenset[int]:
+        return frozenset(self.hashes)
+
+    @cached_property
+    def shingle_count(self) -> int:
+        return len(self.hash_set)
 
     @property
     def word_count(self) -> int:
@@ -57,11 +74,21 @@ class Shingled:
 
         return minhash_of(self.hash_set)
 
+    def __repr__(self) -> str:
+        return f"Shingled({self.text[:40]!r}…)"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_unpickle, (self.text, self.minhash, self.shingle_count))
+
+
+def _unpickle(text: str, minhash: Any, shingle_count: int) -> Shingled:
+    shingled = Shingled(text)
+    shingled.__dict__.update(minhash=minhash, shingle_count=shingle_count)
+    return shingled
+
 
 def shingle(text: str) -> Shingled:
-    words = tuple(word.lower().replace("\u2019", "'") for word in _WORD.findall(text))
-    hashes = shingle_hashes(words)
-    return Shingled(text=text, words=words, hashes=hashes, hash_set=frozenset(hashes))
+    return Shingled(text)
 
 
 def shingle_hashes(words: tuple[str, ...]) -> tuple[int, ...]:

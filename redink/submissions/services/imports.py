@@ -196,11 +196,11 @@ def _roomy_cache() -> None:
             cursor.execute(f"PRAGMA wal_autocheckpoint = {_IMPORT_CHECKPOINT_PAGES}")
 
 
-def import_finish(*, progress: Callable[[int, int], None] | None = None, workers: int = 1) -> BulkRefresh:
+def import_finish(*, progress: Callable[[int, int], None] | None = None) -> BulkRefresh:
     """Index and relate every imported essay not yet refreshed (this run's, and any a killed run left)."""
     pending = ImportRecord.objects.filter(outcome=ImportRecord.Outcome.IMPORTED, refreshed=False)
     essay_ids = list(pending.exclude(essay=None).values_list("essay_id", flat=True))
-    refreshed = refresh_in_bulk(essay_ids=essay_ids, progress=progress, workers=workers)
+    refreshed = refresh_in_bulk(essay_ids=essay_ids, progress=progress)
     pending.update(refreshed=True)
     return refreshed
 

@@ -24,7 +24,6 @@ from django.db import connection
 from django.test import Client
 
 from redink.catalogue.models import Essay, Level
-from redink.core.parallel import default_workers
 from redink.core.progress import ProgressBar
 from redink.search.backends import get_backend
 from redink.search.backends.base import SearchRequest
@@ -63,7 +62,7 @@ class Command(BaseCommand):
         if not options["skip_rebuild"]:
             bar = ProgressBar(total=total, label="Indexing", stream=sys.stderr)
             started = time.perf_counter()
-            search_rebuild(progress=bar.update, workers=default_workers())
+            search_rebuild(progress=bar.update)
             bar.finish()
             report["index_build_s"] = round(time.perf_counter() - started, 1)
         text_bytes = sum(len(b.encode()) + len(t.encode()) for t, b in essays.values_list("title", "body").iterator())

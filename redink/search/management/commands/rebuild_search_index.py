@@ -4,7 +4,6 @@ import time
 from django.core.management.base import BaseCommand, CommandParser
 
 from redink.catalogue.models import Essay
-from redink.core.parallel import default_workers
 from redink.core.progress import ProgressBar
 from redink.search.services import search_rebuild
 
@@ -14,17 +13,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--quiet", action="store_true", help="No progress bar.")
-        parser.add_argument(
-            "--workers",
-            type=int,
-            default=default_workers(),
-            help="Processes preparing the documents (default: CPUs, at most 4; 1 for none).",
-        )
 
     def handle(self, *args: object, **options: object) -> None:
         total = Essay.objects.published().count()
         bar = ProgressBar(total=total, label="Indexing", stream=sys.stderr, enabled=not options["quiet"])
         started = time.monotonic()
-        count = search_rebuild(progress=bar.update, workers=int(str(options["workers"])))
+        count = search_rebuild(progress=bar.update)
         bar.finish()
         self.stdout.write(f"Indexed {count} essays in {time.monotonic() - started:.1f}s.")

@@ -88,7 +88,7 @@ class Command(BaseCommand):
         progress.finish()
         imported = time.monotonic() - started
         indexing = ProgressBar(total=0, label="Indexing", stream=sys.stderr, enabled=not quiet)
-        refreshed = import_finish(progress=indexing.update, workers=options["workers"])
+        refreshed = import_finish(progress=indexing.update)
         indexing.finish()
         self.report(results, seconds=time.monotonic() - started, csv_path=options["report"])
         self.stdout.write(
