@@ -143,8 +143,15 @@ class Refresher:
         subjects: dict[int, int] = {}
         ids = sorted(open_ids.keys() - skip)
         for offset in range(0, len(ids), _CHUNK):
-            nearby = Essay.objects.published().filter(pk__in=ids[offset : offset + _CHUNK], level_id=essay.level_id)
-            subjects.update(nearby.exclude(section_id=essay.section_id).values_list("pk", "subject_id"))
+            # By id alone (see matching.find_matches): the other conditions are checked here.
+            nearby = Essay.objects.filter(pk__in=ids[offset : offset + _CHUNK]).order_by()
+            subjects.update(
+                (pk, subject_id)
+                for pk, subject_id, level_id, section_id, status in nearby.values_list(
+                    "pk", "subject_id", "level_id", "section_id", "status"
+                )
+                if status == _PUBLISHED and level_id == essay.level_id and section_id != essay.section_id
+            )
         candidates = sorted(
             other
             for other, subject_id in subjects.items()

@@ -8,7 +8,7 @@ tsvector, so no snippet can be cut from it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.db import connection, transaction
@@ -65,6 +65,10 @@ SCHEMA = [
     "CREATE INDEX IF NOT EXISTS search_words_trgm ON search_words USING gin (word gin_trgm_ops)",
 ]
 DROP = ["DROP TABLE IF EXISTS search_words", "DROP TABLE IF EXISTS search_document"]
+# The document table's secondary indexes: a rebuild drops them and builds them afresh once
+# the rows are in, which is several times faster than updating GIN indexes row by row.
+DOCUMENT_INDEXES = [statement for statement in SCHEMA if " ON search_document " in statement]
+REBUILD_MAINTENANCE_MEMORY = "256MB"
 
 
 def _phrase_sql(phrase: Phrase) -> tuple[str, list[str]]:
@@ -133,6 +137,22 @@ class PostgresBackend(SearchBackend):
         return []
 
     # --- writes -------------------------------------------------------------------
+    def rebuild(self, documents: Iterable[SearchDocument], *, progress: Callable[[int], None] | None = None) -> int:
+        """As the base class, with the document table's indexes dropped while the rows go in
+        and built again at the end (the index is empty during a rebuild anyway)."""
+        with connection.cursor() as cursor:
+            for statement in DOCUMENT_INDEXES:
+                cursor.execute("DROP INDEX IF EXISTS " + statement.split(" IF NOT EXISTS ")[1].split()[0])
+        try:
+            return super().rebuild(documents, progress=progress)
+        finally:
+            with connection.cursor() as cursor:
+                cursor.execute(f"SET maintenance_work_mem = '{REBUILD_MAINTENANCE_MEMORY}'")
+                for statement in DOCUMENT_INDEXES:
+                    cursor.execute(statement)
+                cursor.execute("RESET maintenance_work_mem")
+                cursor.execute("ANALYZE search_document")
+
     def index(self, documents: Iterable[SearchDocument], *, update_vocabulary: bool = True) -> None:
         documents = list(documents)
         if not documents:
