@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 
 from django.db import connection, transaction
 
@@ -44,8 +44,6 @@ from .base import (
 # bm25 column weights: title, free text, hidden text, facets, high-impact words.
 WEIGHTS = "10.0, 1.0, 1.0, 0.0, 0.0"
 SNIPPET_TOKENS = 28
-REBUILD_CACHE_KIB = 256 * 1024
-REBUILD_CHECKPOINT_PAGES = 20_000
 
 SCHEMA = [
     "CREATE VIRTUAL TABLE IF NOT EXISTS search_fts USING fts5("
@@ -200,24 +198,6 @@ class SQLiteFTS5Backend(SearchBackend):
             cursor.execute("DELETE FROM search_titles")
             cursor.execute("DELETE FROM search_words")
             cursor.execute("DELETE FROM search_words_tri")
-
-    def rebuild(self, documents: Iterable[SearchDocument], *, progress: Callable[[int], None] | None = None) -> int:
-        """As the base class, with a roomy page cache and rarer WAL checkpoints: the index is
-        written at random places all through the rebuild, and checkpointing every 1,000 pages
-        would copy the same hot pages to the database file over and over."""
-        with connection.cursor() as cursor:
-            cursor.execute("PRAGMA cache_size")
-            cache = cursor.fetchone()[0]
-            cursor.execute("PRAGMA wal_autocheckpoint")
-            checkpoint = cursor.fetchone()[0]
-            cursor.execute(f"PRAGMA cache_size = -{REBUILD_CACHE_KIB}")
-            cursor.execute(f"PRAGMA wal_autocheckpoint = {REBUILD_CHECKPOINT_PAGES}")
-        try:
-            return super().rebuild(documents, progress=progress)
-        finally:
-            with connection.cursor() as cursor:
-                cursor.execute(f"PRAGMA cache_size = {int(cache)}")
-                cursor.execute(f"PRAGMA wal_autocheckpoint = {int(checkpoint)}")
 
     def optimise(self) -> None:
         with connection.cursor() as cursor:
