@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
@@ -87,6 +89,12 @@ class Section(models.Model):
 class EssayQuerySet(models.QuerySet["Essay"]):
     def published(self) -> EssayQuerySet:
         return self.filter(status=Essay.Status.PUBLISHED)
+
+    def published_among(self, ids: Iterable[int]) -> EssayQuerySet:
+        """The published essays among these ids, in no order. Found by id: with the default
+        order (newest first) SQLite would walk the status index over every published essay
+        instead (15 ms at 160,000 essays, against well under a millisecond)."""
+        return self.published().filter(pk__in=list(ids)).order_by()
 
     def for_listing(self) -> EssayQuerySet:
         """What a listing shows, in one query: no essay text, taxonomy and author joined."""

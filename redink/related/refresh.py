@@ -143,14 +143,13 @@ class Refresher:
         subjects: dict[int, int] = {}
         ids = sorted(open_ids.keys() - skip)
         for offset in range(0, len(ids), _CHUNK):
-            # By id alone (see matching.find_matches): the other conditions are checked here.
-            nearby = Essay.objects.filter(pk__in=ids[offset : offset + _CHUNK]).order_by()
+            nearby = Essay.objects.published_among(ids[offset : offset + _CHUNK])
             subjects.update(
                 (pk, subject_id)
-                for pk, subject_id, level_id, section_id, status in nearby.values_list(
-                    "pk", "subject_id", "level_id", "section_id", "status"
+                for pk, subject_id, level_id, section_id in nearby.values_list(
+                    "pk", "subject_id", "level_id", "section_id"
                 )
-                if status == _PUBLISHED and level_id == essay.level_id and section_id != essay.section_id
+                if level_id == essay.level_id and section_id != essay.section_id
             )
         candidates = sorted(
             other

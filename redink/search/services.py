@@ -13,25 +13,23 @@ from .impact import compute_thresholds, load_thresholds, store_thresholds
 
 def search_sync_essay(*, essay_id: int) -> bool:
     """Index a published essay, or take any other out of the index. Safe to run twice."""
-    essay = Essay.objects.select_related("author").filter(pk=essay_id).first()
-    backend = get_backend()
-    if essay is None or essay.status != Essay.Status.PUBLISHED:
-        backend.remove([essay_id])
-        return False
-    backend.index([document_for(essay)])
-    return True
+    return essay_id in search_sync_essays(essay_ids=[essay_id])
 
 
-def search_sync_essays(*, essay_ids: list[int]) -> None:
-    """`search_sync_essay` for many essays, in one write to the index each way."""
+def search_sync_essays(*, essay_ids: list[int]) -> set[int]:
+    """Index the published essays among these, take the others out of the index, in one write
+    each way. Returns the ids indexed."""
     essays = list(Essay.objects.select_related("author").filter(pk__in=essay_ids))
     published = [essay for essay in essays if essay.status == Essay.Status.PUBLISHED]
     shown = {essay.pk for essay in published}
     backend = get_backend()
-    backend.remove([essay_id for essay_id in essay_ids if essay_id not in shown])
+    gone = [essay_id for essay_id in essay_ids if essay_id not in shown]
+    if gone:
+        backend.remove(gone)
     if published:
         impact = load_thresholds()
         backend.index([document_for(essay, impact=impact) for essay in published])
+    return shown
 
 
 IMPACT_SAMPLE = 5000

@@ -20,9 +20,7 @@ def suggest(request: HttpRequest) -> HttpResponse:
     suggestions = title_suggestions(text=request.GET.get("q", ""))
     from redink.catalogue.models import Essay
 
-    # Looked up by id alone: with the status in the query, SQLite would walk the status index
-    # over every published essay instead (15 ms at 160,000 essays, against 0.1 ms).
-    rows = Essay.objects.filter(pk__in=[s.essay_id for s in suggestions]).values_list("pk", "slug", "status")
-    slugs = {pk: slug for pk, slug, status in rows if status == Essay.Status.PUBLISHED}
+    found = Essay.objects.published_among(s.essay_id for s in suggestions)
+    slugs = dict(found.values_list("pk", "slug"))
     payload = [{"title": s.title, "url": f"/essays/{slugs[s.essay_id]}/"} for s in suggestions if s.essay_id in slugs]
     return JsonResponse({"suggestions": payload})

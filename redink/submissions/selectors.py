@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
+from redink.access.visibility import essay_text_for
 from redink.catalogue.models import Essay
 
 from .models import ModerationEvent, OverlapMatch, Submission, TakedownRequest
@@ -102,10 +103,12 @@ class SideBySide:
     other_url: str
 
 
-def side_by_side(*, submission: Submission, match: OverlapMatch) -> SideBySide | None:
-    """Both texts with their shared passages marked and numbered alike, from the texts as they are now."""
+def side_by_side(*, submission: Submission, match: OverlapMatch, viewer: Any) -> SideBySide | None:
+    """Both texts with their shared passages marked and numbered alike, from the texts as they are
+    now; a published essay's text is what `viewer` may read of it (all of it, for a moderator)."""
     if match.essay is not None:
-        other_text, other_url = match.essay.body, match.essay.get_absolute_url()
+        visible = essay_text_for(essay=match.essay, viewer=viewer)
+        other_text, other_url = "\n\n".join(visible.blocks), match.essay.get_absolute_url()
     elif match.other_submission is not None:
         other_text, other_url = match.other_submission.extracted_text, ""
     else:

@@ -86,10 +86,8 @@ def find_matches(
     ]
     others: list[tuple[Essay | None, Submission | None, str]] = []
     if essay_ids:
-        # By id alone, the status checked here: a status filter (and the default order) would
-        # lead SQLite through the status index over every published essay (15 ms at 160,000).
-        essays = Essay.objects.filter(pk__in=essay_ids).order_by().only("pk", "title", "slug", "body", "status")
-        others += [(essay, None, essay.body) for essay in essays if essay.status == Essay.Status.PUBLISHED]
+        essays = Essay.objects.published_among(essay_ids).only("pk", "title", "slug", "body", "status")
+        others += [(essay, None, essay.body) for essay in essays]
     if submission_ids and not published_only:
         queued = Submission.objects.in_review().filter(pk__in=submission_ids).only("pk", "title", "extracted_text")
         others += [(None, submission, submission.extracted_text) for submission in queued]

@@ -78,6 +78,7 @@ class Prepared:
 
     item: ImportItem
     data: bytes
+    sha256: str  # of the content
     key: str
     title: str
     format: str = ""
@@ -94,9 +95,9 @@ class Prepared:
     prior_match: bool = False
 
 
-def import_key(*, path: Path, data: bytes) -> str:
-    content = hashlib.sha256(data).hexdigest()
-    return hashlib.sha256(f"{path.resolve()}\0{content}".encode()).hexdigest()
+def import_key(*, path: Path, sha256: str) -> str:
+    """The record key of a file: its path and its content's hash."""
+    return hashlib.sha256(f"{path.resolve()}\0{sha256}".encode()).hexdigest()
 
 
 def prepare_import(item: ImportItem) -> Prepared:
@@ -104,9 +105,14 @@ def prepare_import(item: ImportItem) -> Prepared:
     try:
         data = item.path.read_bytes()
     except OSError as problem:
-        return Prepared(item=item, data=b"", key="", title="", unreadable=str(problem))
+        return Prepared(item=item, data=b"", sha256="", key="", title="", unreadable=str(problem))
+    sha256 = hashlib.sha256(data).hexdigest()
     prepared = Prepared(
-        item=item, data=data, key=import_key(path=item.path, data=data), title=_title(item.title or item.path.stem)
+        item=item,
+        data=data,
+        sha256=sha256,
+        key=import_key(path=item.path, sha256=sha256),
+        title=_title(item.title or item.path.stem),
     )
     try:
         extracted = extract_document(data=data, filename=item.path.name)
@@ -136,12 +142,6 @@ def check_prior(prepared: Prepared) -> Prepared:
 
 def _title(text: str) -> str:
     return text.strip()[:250]
-
-
-def import_file(*, item: ImportItem, sections: dict[tuple[str, str, str], Any] | None = None) -> ImportResult:
-    """Import one file (or report what an earlier run did with it), all in this process."""
-    [result] = import_batch([prepare_import(item)], sections=sections if sections is not None else {})
-    return result
 
 
 def import_batch(batch: list[Prepared], *, sections: dict[tuple[str, str, str], Any]) -> list[ImportResult]:
@@ -226,7 +226,7 @@ def _import(
         declaration=True,
         original_filename=item.path.name[-255:],
         file_size=len(data),
-        file_sha256=hashlib.sha256(data).hexdigest(),
+        file_sha256=prepared.sha256,
     )
     if prepared.problem is not None or prepared.shingled is None or prepared.derived is None:
         problem = ExtractionError(*(prepared.problem or ("unreadable", "The file could not be read.")))

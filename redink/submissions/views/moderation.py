@@ -150,7 +150,7 @@ def download(request: HttpRequest, submission_id: int) -> HttpResponseBase:
 def compare(request: HttpRequest, submission_id: int, match_id: int) -> HttpResponse:
     submission = _get_submission(submission_id)
     match = get_object_or_404(selectors.matches_of(submission=submission), pk=match_id)
-    view = selectors.side_by_side(submission=submission, match=match)
+    view = selectors.side_by_side(submission=submission, match=match, viewer=request.user)
     if view is None:
         raise Http404("The other text is no longer there.")
     return render(
