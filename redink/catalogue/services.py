@@ -68,7 +68,13 @@ _collecting: ContextVar[set[int] | None] = ContextVar("essays_changed", default=
 
 
 def essay_changed(*, essay_id: int) -> None:
-    """After the current transaction commits, refresh what derives from the essay elsewhere."""
+    """After the current transaction commits, refresh what derives from the essay elsewhere.
+
+    An essay that has left the library (withdrawn, back in review) leaves the related lists
+    at once, in this transaction: pages read those lists without checking each entry."""
+    from redink.related.services import related_forget_unpublished
+
+    related_forget_unpublished(essay_id=essay_id)
     collected = _collecting.get()
     if collected is not None:
         collected.add(essay_id)

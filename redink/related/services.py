@@ -13,6 +13,16 @@ from .rebuild import rebuild_level
 from .refresh import refresh_essay
 
 
+def related_forget_unpublished(*, essay_id: int) -> int:
+    """If the essay is not (or no longer) published, delete the rows that show it under other
+    essays, in the caller's transaction: it leaves every related list as it leaves the library,
+    before the refresh its change enqueued has run, and pages need not check. Returns how many
+    rows went."""
+    gone = Essay.objects.filter(pk=essay_id).exclude(status=Essay.Status.PUBLISHED).values("pk")
+    deleted, _ = RelatedEssay.objects.filter(related_id__in=gone).delete()
+    return deleted
+
+
 def related_refresh_essay(*, essay_id: int) -> None:
     """Bring the lists one essay's change affects up to date. Safe to run twice."""
     refresh_essay(essay_id=essay_id)

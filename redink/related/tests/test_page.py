@@ -112,8 +112,23 @@ def test_a_withdrawn_essay_never_shows_even_before_its_refresh_runs(client, taxo
 
     essay_withdraw(essay=gone)  # committed nowhere: its on-commit refresh has not run yet
 
-    assert related_titles(reading) == ["Taken down"]
+    assert related_titles(reading) == []
     assert "Taken down" not in client.get(reading.get_absolute_url()).content.decode()
+
+
+def test_an_essay_sent_back_to_review_leaves_the_lists_at_once(client, taxonomy):
+    reading = make_essay(section=taxonomy.cold_war, title="Reading", text=topic_text("cold war", seed=1))
+    kept = make_essay(section=taxonomy.cold_war, title="Still here", text=topic_text("cold war", seed=2))
+    queried = make_essay(section=taxonomy.cold_war, title="Under review", text=topic_text("cold war", seed=3))
+    assert set(related_titles(reading)) == {"Still here", "Under review"}
+
+    Essay.objects.filter(pk=queried.pk).update(status=Essay.Status.PENDING)
+    essay_changed(essay_id=queried.pk)  # as the admin does on every save; no refresh has run
+
+    assert related_titles(reading) == ["Still here"]
+    block = related_block(client.get(reading.get_absolute_url()).content.decode())
+    assert "Still here" in block and "Under review" not in block
+    assert related_titles(kept) == ["Reading"]
 
 
 def test_cards_follow_changes_to_the_related_essay(client, taxonomy):
