@@ -8,7 +8,8 @@ tsvector, so no snippet can be cut from it.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.db import connection, transaction
@@ -30,6 +31,8 @@ from .base import (
     vocabulary_counts,
 )
 
+# Recent matches added to the bounded ranking's candidates.
+RECENT_WINDOW = 500
 # ts_rank_cd weights, in PostgreSQL's order {D, C, B, A}: hidden, -, free, title.
 RANK_WEIGHTS = "{0.1, 0.0, 0.1, 1.0}"
 CONFIG = "english"
@@ -60,6 +63,10 @@ SCHEMA = [
     "CREATE INDEX IF NOT EXISTS search_document_level ON search_document (level_id)",
     "CREATE INDEX IF NOT EXISTS search_document_subject ON search_document (subject_id)",
     "CREATE INDEX IF NOT EXISTS search_document_section ON search_document (section_id)",
+    # The "newest" and "most read" sorts of a query matching a large share of the library walk
+    # these in order and stop at the page's last row.
+    "CREATE INDEX IF NOT EXISTS search_document_newest ON search_document (published_at DESC NULLS LAST, essay_id DESC)",
+    "CREATE INDEX IF NOT EXISTS search_document_most_read ON search_document (reading_count DESC, essay_id DESC)",
     "CREATE TABLE IF NOT EXISTS search_words (word text PRIMARY KEY, df integer NOT NULL)",
     "CREATE INDEX IF NOT EXISTS search_words_trgm ON search_words USING gin (word gin_trgm_ops)",
     # Nearest words by trigram distance, for "did you mean" and suggestions: a GiST index
@@ -237,62 +244,66 @@ class PostgresBackend(SearchBackend):
         params = [*q_params, *f_params]
         offset = (request.page - 1) * request.per_page
         unfiltered = not (request.level_id or request.subject_id or request.section_id)
-        with connection.cursor() as cursor:
+        with transaction.atomic(), connection.cursor() as cursor, _matches_through_indexes_only(cursor):
             facet_rows = None
             if request.with_facets and unfiltered:
                 # Without a level, subject or section filter the facets count the same
                 # matches as the total: one pass over them serves both.
-                facet_rows = self._facet_rows(cursor, request, q_sql, q_params)
+                facet_rows, newest = self._facet_rows(cursor, request, q_sql, q_params, with_newest=True)
                 total = sum(row[2] for row in facet_rows)
             else:
                 cursor.execute(
-                    f"SELECT count(*) FROM (SELECT 1 FROM search_document WHERE {where} LIMIT %s) m",
-                    [*params, COUNT_CAP + 1],
+                    "SELECT count(*), (array_agg(essay_id ORDER BY essay_id DESC))[1:%s] "
+                    f"FROM (SELECT essay_id FROM search_document WHERE {where} LIMIT %s) m",
+                    [RANK_CANDIDATES, *params, COUNT_CAP + 1],
                 )
-                total = cursor.fetchone()[0]
-            ids = self._ranked_ids(cursor, request, where, params, q_sql, q_params, total, offset)
-            hits = self._snippets(cursor, ids, q_sql, q_params, full_access=request.full_access)
+                total, newest = cursor.fetchone()
+            ids = self._ranked_ids(cursor, request, where, params, q_sql, q_params, total, newest or [], offset)
+            hits = self._snippets(cursor, ids, request.query, full_access=request.full_access)
             page = SearchPage(hits=hits, total=min(total, COUNT_CAP), total_capped=total > COUNT_CAP)
             if request.with_facets and total:
                 if facet_rows is None:
-                    facet_rows = self._facet_rows(cursor, request, q_sql, q_params)
+                    facet_rows, _ = self._facet_rows(cursor, request, q_sql, q_params)
                 page.level_facets, page.subject_facets = facet_lists(facet_rows, level_id=request.level_id)
         return page
 
-    def _ranked_ids(self, cursor, request, where, params, q_sql, q_params, total, offset) -> list[int]:  # type: ignore[no-untyped-def]
+    def _ranked_ids(self, cursor, request, where, params, q_sql, q_params, total, newest, offset) -> list[int]:  # type: ignore[no-untyped-def]
+        """The page of matches in the requested order. `newest` holds the newest (highest id)
+        of the matches the count read: every match when there are at most RANK_CANDIDATES."""
         limit = request.per_page
         if request.sort == "relevance":
-            rank = f"ts_rank_cd('{RANK_WEIGHTS}', document, ({q_sql}))"
+            rank = f"ts_rank_cd('{RANK_WEIGHTS}', doc, ({q_sql}))"
             if total <= RANK_CANDIDATES:
-                cursor.execute(
-                    f"SELECT essay_id FROM search_document WHERE {where} ORDER BY {rank} DESC, essay_id DESC "
-                    "LIMIT %s OFFSET %s",
-                    [*params, *q_params, limit, offset],
+                # Every match is in hand: rank them all, reading each document once.
+                candidates, candidate_params = "SELECT unnest(%s::bigint[])", [newest]
+            else:
+                # Bounded: matches with a query word in the title, essays among the top for
+                # one of the query's common words (impact.py; being top for a word implies
+                # holding it, so these need no pass over the full-text index and the ranking
+                # below drops those that miss the rest of the query), and a window of recent
+                # matches.
+                any_sql, any_params = _any_phrase_sql(request.query)
+                candidates = (
+                    f"(SELECT essay_id FROM search_document WHERE {where} AND title_vector @@ ({any_sql}) LIMIT %s) "
+                    f"UNION (SELECT essay_id FROM search_document WHERE top @@ ({any_sql}){_filters(request)[0]} LIMIT %s) "
+                    "UNION (SELECT unnest(%s::bigint[]))"
                 )
-                return [row[0] for row in cursor.fetchall()]
-            # Bounded: matches with a query word in the title, matches that are among the top
-            # essays for one of the query's common words (impact.py), and the newest matches.
-            any_sql, any_params = _any_phrase_sql(request.query)
-            candidates = (
-                f"(SELECT essay_id, document FROM search_document WHERE {where} AND title_vector @@ ({any_sql}) LIMIT %s) "
-                f"UNION (SELECT essay_id, document FROM search_document WHERE {where} AND top @@ ({any_sql}) LIMIT %s) "
-                f"UNION (SELECT essay_id, document FROM search_document WHERE {where} ORDER BY essay_id DESC LIMIT %s)"
-            )
-            cursor.execute(
-                f"SELECT essay_id FROM ({candidates}) c ORDER BY {rank} DESC, essay_id DESC LIMIT %s OFFSET %s",
-                [
+                candidate_params = [
                     *params,
                     *any_params,
                     RANK_CANDIDATES // 2,
-                    *params,
                     *any_params,
+                    *_filters(request)[1],
                     RANK_CANDIDATES,
-                    *params,
-                    RANK_CANDIDATES // 2,
-                    *q_params,
-                    limit,
-                    offset,
-                ],
+                    newest[:RECENT_WINDOW],
+                ]
+            # Each candidate's document is detoasted once (`|| ''` makes an in-memory copy that
+            # the match test and the ranking share; the OFFSET 0 keeps the copy in the subquery).
+            cursor.execute(
+                f"SELECT essay_id FROM (SELECT d.essay_id, d.document || ''::tsvector AS doc FROM search_document d "
+                f"WHERE d.essay_id IN ({candidates}) OFFSET 0) s WHERE doc @@ ({q_sql}) "
+                f"ORDER BY {rank} DESC, essay_id DESC LIMIT %s OFFSET %s",
+                [*candidate_params, *q_params, *q_params, limit, offset],
             )
             return [row[0] for row in cursor.fetchall()]
         order = (
@@ -300,26 +311,40 @@ class PostgresBackend(SearchBackend):
             if request.sort == "newest"
             else "reading_count DESC, essay_id DESC"
         )
-        window = "" if total <= RANK_CANDIDATES else f" ORDER BY essay_id DESC LIMIT {RANK_CANDIDATES}"
-        cursor.execute(
-            f"SELECT essay_id FROM (SELECT essay_id, published_at, reading_count FROM search_document "
-            f"WHERE {where}{window}) c ORDER BY {order} LIMIT %s OFFSET %s",
-            [*params, limit, offset],
-        )
+        if total <= COUNT_CAP:
+            # The count read every match: sort them.
+            cursor.execute(
+                f"SELECT essay_id FROM search_document WHERE essay_id = ANY(%s) ORDER BY {order} LIMIT %s OFFSET %s",
+                [newest if total <= RANK_CANDIDATES else self._all_ids(cursor, where, params), limit, offset],
+            )
+        else:
+            # More than COUNT_CAP matches: one essay in sixteen or more matches, so walking the
+            # sort's index and testing each row meets a page of matches within a few hundred rows.
+            cursor.execute(
+                f"SELECT essay_id FROM search_document WHERE {where} ORDER BY {order} LIMIT %s OFFSET %s",
+                [*params, limit, offset],
+            )
         return [row[0] for row in cursor.fetchall()]
 
-    def _snippets(self, cursor, ids: list[int], q_sql: str, q_params: list[str], *, full_access: bool) -> list[Hit]:  # type: ignore[no-untyped-def]
+    def _all_ids(self, cursor, where: str, params: list[Any]) -> list[int]:  # type: ignore[no-untyped-def]
+        cursor.execute(f"SELECT essay_id FROM search_document WHERE {where}", params)
+        return [row[0] for row in cursor.fetchall()]
+
+    def _snippets(self, cursor, ids: list[int], query: ParsedQuery, *, full_access: bool) -> list[Hit]:  # type: ignore[no-untyped-def]
         if not ids:
             return []
+        q_sql, q_params = tsquery_sql(query)
         if full_access:
             source = "(SELECT replace(e.body, E'\\n\\n', ' ') FROM catalogue_essay e WHERE e.id = d.essay_id)"
         else:
             source = "d.free"
+        # A match is visible when the free-text snippet highlights a query word or the title
+        # holds one (the page highlights titles itself).
+        any_sql, any_params = _any_phrase_sql(query)
         cursor.execute(
-            f"SELECT d.essay_id, ts_headline('{CONFIG}', {source}, ({q_sql}), %s), "
-            f"to_tsvector('{CONFIG}', d.title || ' ' || d.free) @@ ({q_sql}) "
+            f"SELECT d.essay_id, ts_headline('{CONFIG}', {source}, ({q_sql}), %s), d.title_vector @@ ({any_sql}) "
             "FROM search_document d WHERE d.essay_id = ANY(%s)",
-            [*q_params, HEADLINE, *q_params, ids],
+            [*q_params, HEADLINE, *any_params, ids],
         )
         rows = {row[0]: (row[1] or "", bool(row[2])) for row in cursor.fetchall()}
         hits = []
@@ -330,21 +355,25 @@ class PostgresBackend(SearchBackend):
         return hits
 
     def _facet_rows(
-        self, cursor, request: SearchRequest, q_sql: str, q_params: list[str]
-    ) -> list[tuple[int, int, int]]:  # type: ignore[no-untyped-def]
-        """(level, subject, matches) over at most COUNT_CAP + 1 matches, whatever the taxonomy filters."""
+        self, cursor, request: SearchRequest, q_sql: str, q_params: list[str], *, with_newest: bool = False
+    ) -> tuple[list[tuple[int, int, int]], list[int]]:  # type: ignore[no-untyped-def]
+        """(level, subject, matches) over at most COUNT_CAP + 1 matches, whatever the taxonomy
+        filters; with `with_newest`, also the RANK_CANDIDATES newest of those matches."""
         f_sql, f_params = _filters(request, taxonomy=False)
+        newest_sql = ", (array_agg(essay_id ORDER BY essay_id DESC))[1:%s]" if with_newest else ""
         cursor.execute(
-            f"SELECT level_id, subject_id, count(*) FROM (SELECT level_id, subject_id FROM search_document "
-            f"WHERE document @@ ({q_sql}){f_sql} LIMIT %s) m GROUP BY level_id, subject_id",
-            [*q_params, *f_params, COUNT_CAP + 1],
+            f"SELECT level_id, subject_id, count(*){newest_sql} FROM (SELECT level_id, subject_id, essay_id "
+            f"FROM search_document WHERE document @@ ({q_sql}){f_sql} LIMIT %s) m GROUP BY level_id, subject_id",
+            [*([RANK_CANDIDATES] if with_newest else []), *q_params, *f_params, COUNT_CAP + 1],
         )
-        return [(row[0], row[1], row[2]) for row in cursor.fetchall()]
+        rows = cursor.fetchall()
+        newest = sorted((i for row in rows for i in row[3]), reverse=True)[:RANK_CANDIDATES] if with_newest else []
+        return [(row[0], row[1], row[2]) for row in rows], newest
 
     def reference_top(self, request: SearchRequest, k: int) -> list[int]:
         q_sql, q_params = tsquery_sql(request.query)
         f_sql, f_params = _filters(request)
-        with connection.cursor() as cursor:
+        with transaction.atomic(), connection.cursor() as cursor, _matches_through_indexes_only(cursor):
             cursor.execute(
                 f"SELECT essay_id FROM search_document WHERE document @@ ({q_sql}){f_sql} "
                 f"ORDER BY ts_rank_cd('{RANK_WEIGHTS}', document, ({q_sql})) DESC, essay_id DESC LIMIT %s",
@@ -375,13 +404,14 @@ class PostgresBackend(SearchBackend):
             return cursor.fetchone() is not None
 
     def known_words(self, words: Iterable[str]) -> set[str]:
-        known = set()
-        # With LIMIT 1 the planner would scan the table for a word it guesses is common enough
-        # to meet soon, and read every row when the word is not there (a typo: ~1 s at
-        # 160,000 essays). The GIN index answers either way in well under a millisecond.
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute("SET LOCAL enable_seqscan = off")
-            for word in set(words):
+        asked = set(words)
+        with connection.cursor() as cursor:
+            # A word of the titles and free text is known; looking it up there is one index
+            # probe, where asking the full-text index costs a pass over the essays holding it.
+            cursor.execute("SELECT word FROM search_words WHERE word = ANY(%s) AND df > 0", [sorted(asked)])
+            known = {row[0] for row in cursor.fetchall()}
+        with transaction.atomic(), connection.cursor() as cursor, _matches_through_indexes_only(cursor):
+            for word in asked - known:
                 # A stop word makes an empty tsquery, which matches nothing: it is known (it is
                 # simply not indexed).
                 cursor.execute(
@@ -405,6 +435,21 @@ class PostgresBackend(SearchBackend):
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_total_relation_size('search_document') + pg_total_relation_size('search_words')")
             return int(cursor.fetchone()[0] or 0)
+
+
+@contextmanager
+def _matches_through_indexes_only(cursor) -> Iterator[None]:  # type: ignore[no-untyped-def]
+    """Within the block (in a transaction), find matches through the GIN indexes, never by
+    reading the table. The planner prices `document @@ query` on a row as cheap, so for a
+    capped query (LIMIT) of a word it expects in many essays it picks a scan that detoasts
+    every document it passes (about a second at 160,000 essays), where the index answers in
+    milliseconds. The setting is put back afterwards."""
+    cursor.execute("SELECT current_setting('enable_seqscan'), set_config('enable_seqscan', 'off', true)")
+    previous = cursor.fetchone()[0]
+    try:
+        yield
+    finally:
+        cursor.execute("SELECT set_config('enable_seqscan', %s, true)", [previous])
 
 
 def _escape_like(word: str) -> str:

@@ -250,3 +250,63 @@ def test_one_edit_typos_in_demo_titles_still_find_the_essay():
     print(f"typo queries: {found}/{trials} found in the top 5")
     assert trials >= 150
     assert found / trials >= 0.9, f"{found}/{trials}; missed e.g. {misses[:10]}"
+
+
+class TestLargeResultSets:
+    """The paths taken when a query matches more essays than are ranked or counted, with the
+    caps made small so a few essays exceed them."""
+
+    @pytest.fixture
+    def crowd(self, section, monkeypatch):  # type: ignore[no-untyped-def]
+        from datetime import timedelta
+
+        from django.utils import timezone
+
+        from redink.catalogue.models import Essay
+        from redink.search.backends import postgres, sqlite_fts5
+        from redink.testing.factories import make_essay
+
+        for module in (postgres, sqlite_fts5):
+            monkeypatch.setattr(module, "RANK_CANDIDATES", 4)
+            monkeypatch.setattr(module, "COUNT_CAP", 6)
+        monkeypatch.setattr(postgres, "RECENT_WINDOW", 2)
+        filler = " ".join(f"Sentence {n} about trade routes and harbours." for n in range(30))
+        essays = [
+            make_essay(section=section, title=f"Harbour study {n}", text=f"Caravels reached the port.\n\n{filler}")
+            for n in range(11)
+        ]
+        # The oldest essay names the query word in its title; the rest only in their text.
+        titled = make_essay(section=section, title="Caravels and the age of sail", text=f"Ships.\n\n{filler}")
+        essays.append(titled)
+        base = timezone.now()
+        order = [5, 0, 9, 2, 11, 7, 1, 10, 3, 8, 6, 4]  # published days ago, per essay
+        for essay, days in zip(essays, order, strict=True):
+            Essay.objects.filter(pk=essay.pk).update(
+                published_at=base - timedelta(days=days), reading_count=(days * 7) % 12
+            )
+        call_command("rebuild_search_index", "--quiet")
+        return essays, titled
+
+    def test_the_title_match_ranks_first_though_ranking_is_bounded(self, crowd):
+        _, titled = crowd
+        results = search_essays(raw="caravels", params={}, viewer=None)
+        assert results.total_capped
+        assert hit_slugs(results)[0] == titled.slug
+
+    @pytest.mark.parametrize(("sort", "field"), [("newest", "published_at"), ("best", "reading_count")])
+    def test_other_sorts_keep_their_order_past_the_caps(self, crowd, sort, field):
+        from django.db import connection
+
+        from redink.catalogue.models import Essay
+
+        essays, _ = crowd
+        results = search_essays(raw="caravels", params={"sort": sort}, viewer=None)
+        shown = [getattr(r.essay, field) for r in results.results]
+        assert shown and shown == sorted(shown, reverse=True)
+        if connection.vendor == "postgresql":
+            # PostgreSQL walks the sort's index: the true first matches of the whole library.
+            # (SQLite sorts the most recently indexed matches, a window that holds them when
+            # essays are indexed as they are published.)
+            matches = Essay.objects.filter(pk__in=[e.pk for e in essays])
+            expected = list(matches.order_by(f"-{field}", "-pk").values_list("slug", flat=True))
+            assert hit_slugs(results) == expected
