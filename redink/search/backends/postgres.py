@@ -124,7 +124,10 @@ def _filters(request: SearchRequest, *, taxonomy: bool = True) -> tuple[str, lis
             ("section_id", request.section_id),
         ):
             if value:
-                clauses.append(f"{column} = %s")
+                # "+ 0" keeps the planner on the GIN index for the text condition: walking the
+                # column's own index would test (and detoast) the document of every essay of
+                # the level or subject.
+                clauses.append(f"{column} + 0 = %s")
                 params.append(int(value))
     if request.teacher_marked:
         clauses.append("marked")
@@ -272,38 +275,44 @@ class PostgresBackend(SearchBackend):
         of the matches the count read: every match when there are at most RANK_CANDIDATES."""
         limit = request.per_page
         if request.sort == "relevance":
-            rank = f"ts_rank_cd('{RANK_WEIGHTS}', doc, ({q_sql}))"
+            rank = f"ts_rank_cd('{RANK_WEIGHTS}', document, ({q_sql}))"
             if total <= RANK_CANDIDATES:
-                # Every match is in hand: rank them all, reading each document once.
-                candidates, candidate_params = "SELECT unnest(%s::bigint[])", [newest]
-            else:
-                # Bounded: matches with a query word in the title, essays among the top for
-                # one of the query's common words (impact.py; being top for a word implies
-                # holding it, so these need no pass over the full-text index and the ranking
-                # below drops those that miss the rest of the query), and a window of recent
-                # matches.
-                any_sql, any_params = _any_phrase_sql(request.query)
-                candidates = (
-                    f"(SELECT essay_id FROM search_document WHERE {where} AND title_vector @@ ({any_sql}) LIMIT %s) "
-                    f"UNION (SELECT essay_id FROM search_document WHERE top @@ ({any_sql}){_filters(request)[0]} LIMIT %s) "
-                    "UNION (SELECT unnest(%s::bigint[]))"
+                # GIN matches of a plain tsquery need no recheck: each document is read once,
+                # by the ranking.
+                cursor.execute(
+                    f"SELECT essay_id FROM search_document WHERE {where} ORDER BY {rank} DESC, essay_id DESC "
+                    "LIMIT %s OFFSET %s",
+                    [*params, *q_params, limit, offset],
                 )
-                candidate_params = [
+                return [row[0] for row in cursor.fetchall()]
+            # Bounded: matches with a query word in the title, essays among the top for one of
+            # the query's common words (impact.py), and a window of the matches the count read,
+            # newest first. Being top for a word implies holding it, so for a one-word query
+            # the top essays are matches without a test against the full document.
+            any_sql, any_params = _any_phrase_sql(request.query)
+            t_sql, t_params = _filters(request)
+            query = request.query
+            one_word = len(query.clauses) == 1 and len(query.clauses[0].options) == 1 and not query.excluded
+            if one_word and query.clauses[0].options[0].is_word:
+                top_sql, top_params = f"top @@ ({any_sql}){t_sql}", [*any_params, *t_params]
+            else:
+                top_sql, top_params = f"{where} AND top @@ ({any_sql})", [*params, *any_params]
+            cursor.execute(
+                "SELECT essay_id FROM search_document WHERE essay_id IN ("
+                f"(SELECT essay_id FROM search_document WHERE {where} AND title_vector @@ ({any_sql}) LIMIT %s) "
+                f"UNION (SELECT essay_id FROM search_document WHERE {top_sql} LIMIT %s) "
+                f"UNION (SELECT unnest(%s::bigint[]))) ORDER BY {rank} DESC, essay_id DESC LIMIT %s OFFSET %s",
+                [
                     *params,
                     *any_params,
                     RANK_CANDIDATES // 2,
-                    *any_params,
-                    *_filters(request)[1],
+                    *top_params,
                     RANK_CANDIDATES,
                     newest[:RECENT_WINDOW],
-                ]
-            # Each candidate's document is detoasted once (`|| ''` makes an in-memory copy that
-            # the match test and the ranking share; the OFFSET 0 keeps the copy in the subquery).
-            cursor.execute(
-                f"SELECT essay_id FROM (SELECT d.essay_id, d.document || ''::tsvector AS doc FROM search_document d "
-                f"WHERE d.essay_id IN ({candidates}) OFFSET 0) s WHERE doc @@ ({q_sql}) "
-                f"ORDER BY {rank} DESC, essay_id DESC LIMIT %s OFFSET %s",
-                [*candidate_params, *q_params, *q_params, limit, offset],
+                    *q_params,
+                    limit,
+                    offset,
+                ],
             )
             return [row[0] for row in cursor.fetchall()]
         order = (
