@@ -40,6 +40,8 @@ HEADLINE = (
     f'StartSel={MARK_START}, StopSel={MARK_END}, MaxWords=32, MinWords=16, MaxFragments=2, FragmentDelimiter=" … "'
 )
 
+TITLE_WORDS = "to_tsvector('simple', title)"
+
 SCHEMA = [
     "CREATE EXTENSION IF NOT EXISTS pg_trgm",
     """CREATE TABLE IF NOT EXISTS search_document (
@@ -59,7 +61,8 @@ SCHEMA = [
     "CREATE INDEX IF NOT EXISTS search_document_gin ON search_document USING gin (document)",
     "CREATE INDEX IF NOT EXISTS search_document_title_gin ON search_document USING gin (title_vector)",
     "CREATE INDEX IF NOT EXISTS search_document_top_gin ON search_document USING gin (top)",
-    "CREATE INDEX IF NOT EXISTS search_document_title_trgm ON search_document USING gin (title gin_trgm_ops)",
+    # Title suggestions: the title's words, unstemmed, so that a prefix matches as typed.
+    f"CREATE INDEX IF NOT EXISTS search_document_title_words ON search_document USING gin ({TITLE_WORDS})",
     "CREATE INDEX IF NOT EXISTS search_document_level ON search_document (level_id)",
     "CREATE INDEX IF NOT EXISTS search_document_subject ON search_document (subject_id)",
     "CREATE INDEX IF NOT EXISTS search_document_section ON search_document (section_id)",
@@ -391,14 +394,19 @@ class PostgresBackend(SearchBackend):
             return [row[0] for row in cursor.fetchall()]
 
     def title_prefix_search(self, words: list[str], *, limit: int) -> list[TitleSuggestion]:
-        like = " AND ".join(["title ILIKE %s"] * len(words))
+        """Titles holding every word, the last one as a prefix, most read first (as on SQLite).
+
+        The words come from `words_of` (letters, digits and underscores only), so quoting each
+        one makes a tsquery of terms and nothing else."""
+        terms = [f"'{w}'" for w in words[:-1]] + [f"'{words[-1]}':*"]
         with connection.cursor() as cursor:
-            # At most 500 titles are ordered by readings, as on SQLite: words like "the" are in
-            # most titles, and ordering them all would read every essay row.
+            # At most 500 titles are ordered by readings: words like "the" are in most titles,
+            # and ordering them all would read every essay row.
             cursor.execute(
-                f"SELECT d.essay_id, d.title FROM (SELECT essay_id, title FROM search_document WHERE {like} LIMIT 500) d "
-                f"JOIN catalogue_essay e ON e.id = d.essay_id ORDER BY e.reading_count DESC, d.essay_id DESC LIMIT %s",
-                [*(f"%{_escape_like(w)}%" for w in words), limit],
+                f"SELECT d.essay_id, d.title FROM (SELECT essay_id, title FROM search_document WHERE {TITLE_WORDS} "
+                f"@@ to_tsquery('simple', %s) LIMIT 500) d JOIN catalogue_essay e ON e.id = d.essay_id "
+                "ORDER BY e.reading_count DESC, d.essay_id DESC LIMIT %s",
+                [" & ".join(terms), limit],
             )
             return [TitleSuggestion(row[0], row[1]) for row in cursor.fetchall()]
 
