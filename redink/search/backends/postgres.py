@@ -250,7 +250,7 @@ class PostgresBackend(SearchBackend):
         params = [*q_params, *f_params]
         offset = (request.page - 1) * request.per_page
         unfiltered = not (request.level_id or request.subject_id or request.section_id)
-        with transaction.atomic(), connection.cursor() as cursor, _matches_through_indexes_only(cursor):
+        with _through_gin_indexes() as cursor:
             facet_rows = None
             if request.with_facets and unfiltered:
                 # Without a level, subject or section filter the facets count the same
@@ -323,11 +323,17 @@ class PostgresBackend(SearchBackend):
             if request.sort == "newest"
             else "reading_count DESC, essay_id DESC"
         )
-        if total <= COUNT_CAP:
+        if total <= RANK_CANDIDATES:
             # The count read every match: sort them.
             cursor.execute(
                 f"SELECT essay_id FROM search_document WHERE essay_id = ANY(%s) ORDER BY {order} LIMIT %s OFFSET %s",
-                [newest if total <= RANK_CANDIDATES else self._all_ids(cursor, where, params), limit, offset],
+                [newest, limit, offset],
+            )
+        elif total <= COUNT_CAP:
+            cursor.execute(
+                f"SELECT essay_id FROM search_document WHERE essay_id IN (SELECT essay_id FROM search_document "
+                f"WHERE {where}) ORDER BY {order} LIMIT %s OFFSET %s",
+                [*params, limit, offset],
             )
         else:
             # More than COUNT_CAP matches: one essay in sixteen or more matches, so walking the
@@ -336,10 +342,6 @@ class PostgresBackend(SearchBackend):
                 f"SELECT essay_id FROM search_document WHERE {where} ORDER BY {order} LIMIT %s OFFSET %s",
                 [*params, limit, offset],
             )
-        return [row[0] for row in cursor.fetchall()]
-
-    def _all_ids(self, cursor, where: str, params: list[Any]) -> list[int]:  # type: ignore[no-untyped-def]
-        cursor.execute(f"SELECT essay_id FROM search_document WHERE {where}", params)
         return [row[0] for row in cursor.fetchall()]
 
     def _snippets(self, cursor, ids: list[int], query: ParsedQuery, *, full_access: bool) -> list[Hit]:  # type: ignore[no-untyped-def]
@@ -385,7 +387,7 @@ class PostgresBackend(SearchBackend):
     def reference_top(self, request: SearchRequest, k: int) -> list[int]:
         q_sql, q_params = tsquery_sql(request.query)
         f_sql, f_params = _filters(request)
-        with transaction.atomic(), connection.cursor() as cursor, _matches_through_indexes_only(cursor):
+        with _through_gin_indexes() as cursor:
             cursor.execute(
                 f"SELECT essay_id FROM search_document WHERE document @@ ({q_sql}){f_sql} "
                 f"ORDER BY ts_rank_cd('{RANK_WEIGHTS}', document, ({q_sql})) DESC, essay_id DESC LIMIT %s",
@@ -427,7 +429,7 @@ class PostgresBackend(SearchBackend):
             # probe, where asking the full-text index costs a pass over the essays holding it.
             cursor.execute("SELECT word FROM search_words WHERE word = ANY(%s) AND df > 0", [sorted(asked)])
             known = {row[0] for row in cursor.fetchall()}
-        with transaction.atomic(), connection.cursor() as cursor, _matches_through_indexes_only(cursor):
+        with _through_gin_indexes() as cursor:
             for word in asked - known:
                 # A stop word makes an empty tsquery, which matches nothing: it is known (it is
                 # simply not indexed).
@@ -455,18 +457,21 @@ class PostgresBackend(SearchBackend):
 
 
 @contextmanager
-def _matches_through_indexes_only(cursor) -> Iterator[None]:  # type: ignore[no-untyped-def]
-    """Within the block (in a transaction), find matches through the GIN indexes, never by
-    reading the table. The planner prices `document @@ query` on a row as cheap, so for a
-    capped query (LIMIT) of a word it expects in many essays it picks a scan that detoasts
-    every document it passes (about a second at 160,000 essays), where the index answers in
-    milliseconds. The setting is put back afterwards."""
-    cursor.execute("SELECT current_setting('enable_seqscan'), set_config('enable_seqscan', 'off', true)")
-    previous = cursor.fetchone()[0]
-    try:
-        yield
-    finally:
-        cursor.execute("SELECT set_config('enable_seqscan', %s, true)", [previous])
+def _through_gin_indexes() -> Iterator[Any]:
+    """A cursor that finds matches through the GIN indexes, never by reading the table. The
+    planner prices `document @@ query` on a row as cheap, so for a capped query (LIMIT) of a
+    word it expects in many essays it picks a scan that detoasts every document it passes
+    (about a second at 160,000 essays), where the index answers in milliseconds.
+
+    The setting is local to the transaction; when the block runs inside a caller's
+    transaction, it is put back for the rest of it."""
+    nested = connection.in_atomic_block
+    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('enable_seqscan'), set_config('enable_seqscan', 'off', true)")
+        previous = cursor.fetchone()[0]
+        yield cursor
+        if nested:
+            cursor.execute("SELECT set_config('enable_seqscan', %s, true)", [previous])
 
 
 def _escape_like(word: str) -> str:

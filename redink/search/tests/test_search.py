@@ -271,13 +271,13 @@ class TestLargeResultSets:
             monkeypatch.setattr(module, "COUNT_CAP", 6)
         monkeypatch.setattr(postgres, "RECENT_WINDOW", 2)
         filler = " ".join(f"Sentence {n} about trade routes and harbours." for n in range(30))
-        essays = [
+        # The first essay indexed names the query word in its title, the rest only in their
+        # text: it is not among the newest matches, so only the title can make it a candidate.
+        titled = make_essay(section=section, title="Caravels and the age of sail", text=f"Ships.\n\n{filler}")
+        essays = [titled] + [
             make_essay(section=section, title=f"Harbour study {n}", text=f"Caravels reached the port.\n\n{filler}")
             for n in range(11)
         ]
-        # The oldest essay names the query word in its title; the rest only in their text.
-        titled = make_essay(section=section, title="Caravels and the age of sail", text=f"Ships.\n\n{filler}")
-        essays.append(titled)
         base = timezone.now()
         order = [5, 0, 9, 2, 11, 7, 1, 10, 3, 8, 6, 4]  # published days ago, per essay
         for essay, days in zip(essays, order, strict=True):
