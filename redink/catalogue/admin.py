@@ -68,6 +68,12 @@ class EssayAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
         services.essay_changed(essay_id=obj.pk)
 
+    def delete_model(self, request: HttpRequest, obj: Essay) -> None:
+        services.essays_delete(essay_ids=[obj.pk])
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Essay]) -> None:
+        services.essays_delete(essay_ids=list(queryset.values_list("pk", flat=True)))
+
     @admin.action(description="Publish selected essays")
     def publish(self, request: HttpRequest, queryset: QuerySet[Essay]) -> None:
         for essay in queryset:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -82,6 +82,21 @@ def essay_changed(*, essay_id: int) -> None:
     from .tasks import refresh_essay_derivatives
 
     transaction.on_commit(lambda: refresh_essay_derivatives.enqueue(essay_id))
+
+
+def essays_delete(*, essay_ids: Collection[int]) -> int:
+    """Delete essays for good. They leave every related list first (the lists' cards are copies
+    that no cascade reaches), and their search rows go once this commits. Returns how many
+    essays were deleted."""
+    from redink.related.services import related_forget
+
+    ids = sorted(set(essay_ids))
+    with transaction.atomic():
+        related_forget(essay_ids=ids)
+        deleted = Essay.objects.filter(pk__in=ids).delete()[1].get(Essay._meta.label, 0)
+        for essay_id in ids:
+            essay_changed(essay_id=essay_id)
+    return deleted
 
 
 @contextmanager

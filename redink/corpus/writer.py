@@ -11,6 +11,7 @@ from django.db import reset_queries, transaction
 
 from redink.catalogue.models import Essay, Subject
 from redink.catalogue.services import taxonomy_get_or_create
+from redink.related.services import related_forget
 
 from .models import CorpusEssay
 from .plan import CorpusPlan
@@ -114,6 +115,7 @@ def corpus_delete(*, seed: int, progress: Progress | None = None) -> int:
             ids = list(CorpusEssay.objects.filter(seed=seed).values_list("essay_id", flat=True)[:DELETE_CHUNK])
             if not ids:
                 return deleted
+            related_forget(essay_ids=ids)  # no cascade reaches the cards of other essays' lists
             Essay.objects.filter(id__in=ids).delete()
         deleted += len(ids)
         if progress:

@@ -1,6 +1,6 @@
 """Precomputed related-essay lists, and what it takes to keep them fresh one essay at a time.
 
-A page reads `RelatedEssay` rows only. The rest is working state for the refresh: each
+A page reads one `RelatedCards` value, written with the `RelatedEssay` rows it shows. The rest is working state for the refresh: each
 published essay's signature (its most distinctive terms, weighted) and, per level, how many
 essays use each term (document frequencies), snapshotted when the level was last rebuilt.
 """
@@ -27,11 +27,10 @@ class RelatedEssay(models.Model):
     score = models.FloatField(help_text="Cosine similarity of the two essays' signatures.")
     # Cut from the related essay's free preview.
     snippet = models.TextField()
-    # What the card shows of the related essay, copied when the row is written so that the
-    # page reads no other table for it (on SQLite an essay's row holds its whole text before
-    # these columns; on PostgreSQL each join adds planning time). Every change to an essay goes
-    # through catalogue.services.essay_changed, whose refresh rewrites the rows naming it; a
-    # renamed section shows its new name after `rebuild_related`.
+    # What the card shows of the related essay, copied when the row is written, so that a
+    # list's cards can be rewritten from its rows alone (`cards.restore_cards`). Every change to
+    # an essay goes through catalogue.services.essay_changed, whose refresh rewrites the rows
+    # naming it; a renamed section shows its new name after `rebuild_related`.
     title = models.CharField(max_length=250)
     slug = models.SlugField(max_length=120)
     word_count = models.PositiveIntegerField()
@@ -47,6 +46,21 @@ class RelatedEssay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.essay_id} → {self.related_id} (#{self.rank})"
+
+
+class RelatedCards(models.Model):
+    """An essay's related list as its page shows it: a JSON array of ready cards, in rank order
+    (see `redink.related.cards`). Derived from the essay's `RelatedEssay` rows and rewritten
+    with them; an essay with no related essay has none."""
+
+    essay = models.OneToOneField(Essay, on_delete=models.CASCADE, primary_key=True, related_name="+")
+    cards = models.TextField()
+
+    class Meta:
+        verbose_name_plural = "related cards"
+
+    def __str__(self) -> str:
+        return f"related cards of essay {self.essay_id}"
 
 
 class RelatedSignature(models.Model):

@@ -20,7 +20,7 @@ from scipy import sparse
 
 from redink.catalogue.models import Essay
 
-from .models import RelatedEssay, RelatedSignature
+from .models import RelatedCards, RelatedEssay, RelatedSignature
 from .ranking import LEVEL, MIN_SIMILARITY, RELATED_LIMIT, SECTION, SUBJECT, Choice, best_in_tier
 from .signatures import MIN_DOCUMENTS, signature_matrix, signature_rows
 from .snippets import best_snippet
@@ -198,5 +198,6 @@ def rebuild_level(*, level_id: int, advance: Advance = _no_progress) -> int:
     )
     gone = Subquery(Essay.objects.filter(level_id=level_id).exclude(status=Essay.Status.PUBLISHED).values("pk"))
     RelatedEssay.objects.filter(essay_id__in=gone).delete()
+    RelatedCards.objects.filter(essay_id__in=gone).delete()
     RelatedSignature.objects.filter(essay_id__in=gone).delete()
     return len(texts)

@@ -1,4 +1,4 @@
-"""Reads for the essay page: the related block costs one query whatever its length."""
+"""Reads for the essay page: the related block costs one value read by key, whatever its length."""
 
 from __future__ import annotations
 
@@ -14,8 +14,7 @@ from django.urls import get_script_prefix, reverse
 
 from redink.catalogue.models import Essay
 
-from .models import RelatedEssay
-from .text import cut_title
+from .models import RelatedCards
 
 _SLUG = "related-essay-slug"
 _Essays = TypeVar("_Essays", bound=QuerySet[Essay])
@@ -44,70 +43,59 @@ def _essay_address(script_prefix: str) -> str:
     return reverse("catalogue:essay", kwargs={"slug": _SLUG})
 
 
-_COLUMNS = "r.slug, r.title, r.word_count, r.is_teacher_marked, r.section_name, r.snippet"
-
-
 @cache
 def _cards_sql() -> str:
-    """One hand-written query for the rows (the cards' facts are copied into them). Compiling
-    the equivalent ORM query would cost about 1 ms on every view, a quarter of the page.
+    """One hand-written query for the essay's cards (compiling the equivalent ORM query would
+    cost about 1 ms on every view, a quarter of the page).
 
-    No row names an essay that has left the library: the change that takes an essay out
-    deletes the rows naming it in its own transaction (`services.related_forget_unpublished`),
-    so the page need not look at the related essays' status."""
-    rows = connection.ops.quote_name(RelatedEssay._meta.db_table)
-    return f"SELECT {_COLUMNS} FROM {rows} r WHERE r.essay_id = %s ORDER BY r.rank"  # noqa: S608 - names from _meta
+    No card names an essay that has left the library: the change that takes an essay out
+    rewrites the lists naming it in its own transaction (`services.related_forget`), so the
+    page need not look at the related essays' status."""
+    cards = connection.ops.quote_name(RelatedCards._meta.db_table)
+    return f"SELECT c.cards FROM {cards} c WHERE c.essay_id = %s"  # noqa: S608 - names from _meta
 
 
 @cache
-def _cards_json_sql() -> str:
-    """The same rows as one JSON array, as a subquery of the essay's own query: on PostgreSQL
-    a query of its own costs a round trip and a planning, more than the rows' whole share of
-    the page. SQLite, in process, has no round trip to save and keeps the query of its own."""
+def _cards_subquery_sql() -> str:
+    """The same value as a subquery of the essay's own query: on PostgreSQL a query of its own
+    costs a round trip and a planning, more than the cards' whole share of the page. SQLite, in
+    process, has no round trip to save and keeps the query of its own."""
     quote = connection.ops.quote_name
-    rows, essay = quote(RelatedEssay._meta.db_table), f"{quote(Essay._meta.db_table)}.{quote('id')}"
-    return (
-        f"SELECT COALESCE(json_agg(json_build_array({_COLUMNS}) ORDER BY r.rank), '[]')::text "  # noqa: S608
-        f"FROM {rows} r WHERE r.essay_id = {essay}"
-    )
+    cards, essay = quote(RelatedCards._meta.db_table), f"{quote(Essay._meta.db_table)}.{quote('id')}"
+    return f"SELECT c.cards FROM {cards} c WHERE c.essay_id = {essay}"  # noqa: S608 - names from _meta
 
 
 def with_related_cards(queryset: _Essays) -> _Essays:
     """`queryset` reading each essay's related cards in the same query, where that is cheaper
-    (see `_cards_json_sql`); `related_for_page` then runs no query of its own."""
+    (see `_cards_subquery_sql`); `related_for_page` then runs no query of its own."""
     if connection.vendor != "postgresql":
         return queryset
-    return queryset.annotate(related_cards_json=RawSQL(_cards_json_sql(), ()))  # noqa: S611 - no input in it
+    return queryset.annotate(related_cards_json=RawSQL(_cards_subquery_sql(), ()))  # noqa: S611 - no input in it
 
 
-def _card_rows(essay: Essay) -> list[Any]:
-    loaded = getattr(essay, "related_cards_json", None)
-    if loaded is not None:
-        return json.loads(loaded)
-    with connection.cursor() as cursor:
-        cursor.execute(_cards_sql(), [essay.pk])
-        return cursor.fetchall()
+def _cards(essay: Essay) -> list[Any]:
+    if hasattr(essay, "related_cards_json"):
+        stored = essay.related_cards_json
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute(_cards_sql(), [essay.pk])
+            row = cursor.fetchone()
+        stored = row[0] if row else None
+    return json.loads(stored) if stored else []
 
 
 def related_for_page(*, essay: Essay) -> RelatedBlock:
-    """The related essays shown under `essay`, in rank order; withdrawn ones never appear,
-    even before the refresh their withdrawal enqueued has run (see `_cards_sql`).
+    """The related essays shown under `essay`, in rank order, as stored (`cards.store_cards`);
+    withdrawn ones never appear, even before the refresh their withdrawal enqueued has run
+    (see `_cards_sql`).
 
     `essay` must come with its section, subject and level loaded (as on the essay page), and
     may come through `with_related_cards`.
     """
     address = _essay_address(get_script_prefix())
     cards = [
-        RelatedCard(
-            title=cut_title(title),
-            full_title=title,
-            url=address.replace(_SLUG, slug),
-            snippet=snippet,
-            section_name=section_name,
-            words=f"{word_count:,} word{'' if word_count == 1 else 's'}",
-            is_teacher_marked=bool(marked),
-        )
-        for slug, title, word_count, marked, section_name, snippet in _card_rows(essay)
+        RelatedCard(title, full_title, address.replace(_SLUG, slug), snippet, section_name, words, marked)
+        for slug, title, full_title, snippet, section_name, words, marked in _cards(essay)
     ]
     level = essay.section.subject.level
     return RelatedBlock(heading=f"Related {level.name} {essay.section.name} essays", cards=cards)

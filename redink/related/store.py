@@ -9,7 +9,8 @@ from itertools import islice
 
 from django.db import connection, transaction
 
-from .models import RelatedEssay, RelatedLevel, RelatedSignature, RelatedTerm
+from .cards import card, store_cards
+from .models import RelatedCards, RelatedEssay, RelatedLevel, RelatedSignature, RelatedTerm
 from .ranking import LEVEL, RELATED_LIMIT, Choice
 from .signatures import Signature
 from .sources import CardFacts
@@ -32,8 +33,21 @@ def _lock(essay_ids: Sequence[int]) -> None:
     list(RelatedSignature.objects.select_for_update().filter(essay_id__in=sorted(essay_ids)).values_list("pk"))
 
 
+def _card(entry: Entry) -> list[object]:
+    facts = entry.facts
+    return card(
+        slug=facts.slug,
+        title=facts.title,
+        snippet=entry.snippet,
+        section_name=facts.section_name,
+        word_count=facts.word_count,
+        marked=facts.is_teacher_marked,
+    )
+
+
 def store_lists(lists: Mapping[int, Sequence[Entry]]) -> None:
-    """Replace the related lists of these essays, in one transaction.
+    """Replace the related lists of these essays, and the cards their pages show, in one
+    transaction.
 
     A full rebuild writes over a million rows at 160,000 essays: executemany does it several
     times faster than model instances would.
@@ -71,6 +85,7 @@ def store_lists(lists: Mapping[int, Sequence[Entry]]) -> None:
         if rows:
             with connection.cursor() as cursor:
                 cursor.executemany(insert, rows)
+        store_cards({essay_id: [_card(e) for e in entries] for essay_id, entries in lists.items()})
         for tier, essay_ids in open_to.items():
             RelatedSignature.objects.filter(essay_id__in=essay_ids).update(open_to_tier=tier)
 
@@ -89,6 +104,7 @@ def forget_essays(essay_ids: Iterable[int]) -> None:
     ids = list(essay_ids)
     with transaction.atomic():
         RelatedEssay.objects.filter(essay_id__in=ids).delete()
+        RelatedCards.objects.filter(essay_id__in=ids).delete()
         RelatedSignature.objects.filter(essay_id__in=ids).delete()
 
 

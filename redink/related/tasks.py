@@ -1,6 +1,6 @@
 from django_tasks import task
 
-from .services import related_rebuild_level, related_refresh_essay
+from .services import related_rebuild_level, related_recompute_lists, related_refresh_essay
 
 
 @task()
@@ -13,3 +13,9 @@ def refresh_related(essay_id: int) -> None:
 def rebuild_related_level(level_id: int) -> None:
     """Recompute every related list of one level (after a bulk import into it)."""
     related_rebuild_level(level_id=level_id)
+
+
+@task()
+def recompute_related_lists(essay_ids: list[int]) -> None:
+    """Recompute lists that lost an entry when an essay left the library."""
+    related_recompute_lists(essay_ids=essay_ids)

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import random
 from dataclasses import dataclass
 
 import pytest
 
 from redink.catalogue.models import Section
-from redink.related.models import RelatedEssay, RelatedLevel
+from redink.related.models import RelatedCards, RelatedEssay, RelatedLevel
 from redink.related.services import related_rebuild
 from redink.related.text import STOP_WORDS
 from redink.testing.factories import LevelFactory, SectionFactory, SubjectFactory
@@ -72,8 +73,14 @@ def taxonomy(section) -> Taxonomy:  # type: ignore[no-untyped-def]
 
 
 def related_titles(essay) -> list[str]:  # type: ignore[no-untyped-def]
-    """The titles of the essay's stored related list, in rank order."""
-    return list(RelatedEssay.objects.filter(essay=essay).order_by("rank").values_list("related__title", flat=True))
+    """The titles of the essay's stored related list, in rank order, having checked that the
+    cards its page shows name the same essays in the same order."""
+    rows = RelatedEssay.objects.filter(essay=essay).order_by("rank")
+    titles = list(rows.values_list("related__title", flat=True))
+    stored = RelatedCards.objects.filter(essay=essay).values_list("cards", flat=True).first()
+    shown = [(slug, full_title) for slug, _, full_title, *_ in json.loads(stored)] if stored else []
+    assert shown == list(rows.values_list("related__slug", "related__title")), "the cards differ from the list"
+    return titles
 
 
 @pytest.fixture(params=["small library", "incremental"])

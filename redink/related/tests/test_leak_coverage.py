@@ -7,13 +7,14 @@ anywhere" covers the related channel too, and that no snippet holds a hidden mar
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
 
 from redink.access.tests.test_leak_crawl import MARKER, leak_world  # noqa: F401 - the crawl's own fixture
 from redink.catalogue.models import Essay
-from redink.related.models import RelatedEssay
+from redink.related.models import RelatedCards, RelatedEssay
 
 pytestmark = pytest.mark.django_db
 
@@ -35,3 +36,10 @@ def test_the_crawled_essays_show_related_snippets_with_no_hidden_word(leak_world
     assert not RelatedEssay.objects.exclude(related__status=Essay.Status.PUBLISHED).exists()
     stored = RelatedEssay.objects.values_list("snippet", flat=True)
     assert not any(set(MARKER.findall(snippet)) & leak_world.hidden for snippet in stored)
+    # Nor do the cards the pages read: no card names an essay out of the library, none holds a
+    # hidden marker.
+    cards = list(RelatedCards.objects.values_list("cards", flat=True))
+    assert cards
+    unpublished = set(Essay.objects.exclude(status=Essay.Status.PUBLISHED).values_list("slug", flat=True))
+    assert not any(card[0] in unpublished for text in cards for card in json.loads(text))
+    assert not any(set(MARKER.findall(text)) & leak_world.hidden for text in cards)

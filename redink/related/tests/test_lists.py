@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from redink.catalogue.models import Essay
-from redink.catalogue.services import essay_move, essay_publish, essay_save_text, essay_withdraw
+from redink.catalogue.services import essay_move, essay_publish, essay_save_text, essay_withdraw, essays_delete
 from redink.related.models import RelatedEssay
 from redink.related.ranking import RELATED_LIMIT
 from redink.testing.factories import committed, make_essay
@@ -95,6 +95,35 @@ def test_a_withdrawn_essay_vanishes_from_every_list(taxonomy, refreshing):
     assert not RelatedEssay.objects.filter(related=gone).exists()
     assert not RelatedEssay.objects.filter(essay=gone).exists()
     assert related_titles(reading) == ["Other 0", "Other 1", "Other 2"]
+
+
+def test_a_full_list_that_loses_an_essay_takes_in_the_next_best(taxonomy, refreshing):
+    reading = make_essay(section=taxonomy.cold_war, title="Reading", text=topic_text("cold war", seed=1))
+    titles = {f"Cold War {n}" for n in range(RELATED_LIMIT + 1)}
+    for n, title in enumerate(sorted(titles)):
+        make_essay(section=taxonomy.cold_war, title=title, text=topic_text("cold war", seed=n + 2))
+    refreshing()
+    shown = related_titles(reading)
+    assert len(shown) == RELATED_LIMIT
+    (waiting,) = titles - set(shown)
+
+    committed(essay_withdraw, essay=Essay.objects.get(title=shown[0]))
+
+    after = related_titles(reading)
+    assert len(after) == RELATED_LIMIT
+    assert shown[0] not in after and waiting in after
+
+
+def test_deleting_an_essay_takes_it_out_of_every_list(taxonomy):
+    reading = make_essay(section=taxonomy.cold_war, title="Reading", text=topic_text("cold war", seed=1))
+    gone = make_essay(section=taxonomy.cold_war, title="Deleted", text=topic_text("cold war", seed=2))
+    make_essay(section=taxonomy.cold_war, title="Kept", text=topic_text("cold war", seed=3))
+    assert set(related_titles(reading)) == {"Deleted", "Kept"}
+
+    committed(essays_delete, essay_ids=[gone.pk])
+
+    assert not Essay.objects.filter(pk=gone.pk).exists()
+    assert related_titles(reading) == ["Kept"]
 
 
 def test_editing_refreshes_both_ways(taxonomy, refreshing):

@@ -7,13 +7,14 @@ import re
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from redink.access.visibility import essay_text_for
 from redink.catalogue.models import Essay
 from redink.catalogue.services import essay_changed, essay_withdraw
 from redink.related.models import RelatedEssay
 from redink.related.ranking import RELATED_LIMIT
-from redink.testing.factories import committed, make_essay
+from redink.testing.factories import UserFactory, committed, make_essay
 
 from .conftest import related_titles, topic_text
 
@@ -131,6 +132,27 @@ def test_an_essay_sent_back_to_review_leaves_the_lists_at_once(client, taxonomy)
     assert related_titles(kept) == ["Reading"]
 
 
+@pytest.mark.parametrize("how", ["delete page", "delete selected"])
+def test_an_essay_deleted_in_the_admin_leaves_the_cards_at_once(client, taxonomy, how):
+    reading = make_essay(section=taxonomy.cold_war, title="Reading", text=topic_text("cold war", seed=1))
+    gone = make_essay(section=taxonomy.cold_war, title="Deleted for good", text=topic_text("cold war", seed=2))
+    make_essay(section=taxonomy.cold_war, title="Still here", text=topic_text("cold war", seed=3))
+    admin = UserFactory(is_staff=True, is_superuser=True)
+    client.force_login(admin)
+
+    if how == "delete page":
+        response = client.post(reverse("admin:catalogue_essay_delete", args=[gone.pk]), {"post": "yes"})
+    else:
+        changelist = reverse("admin:catalogue_essay_changelist")
+        response = client.post(changelist, {"action": "delete_selected", "_selected_action": [gone.pk], "post": "yes"})
+
+    assert response.status_code == 302
+    assert not Essay.objects.filter(pk=gone.pk).exists()
+    client.logout()
+    block = related_block(client.get(reading.get_absolute_url()).content.decode())
+    assert "Still here" in block and "Deleted for good" not in block
+
+
 def test_cards_follow_changes_to_the_related_essay(client, taxonomy):
     reading = make_essay(section=taxonomy.cold_war, title="Reading", text=topic_text("cold war", seed=1))
     other = make_essay(section=taxonomy.cold_war, title="Old title", text=topic_text("cold war", seed=2))
@@ -162,5 +184,7 @@ class TestQueries:
         assert 'class="related"' not in empty_body
         assert related_block(full_body).count('class="related-card"') == RELATED_LIMIT
         assert len(full) == len(empty), full
-        assert sum("related_relatedessay" in sql for sql in full) == 1
-        assert sum("related_relatedessay" in sql for sql in empty) == 1
+        # One stored value read by key: no list rows, no aggregate, no join to the essays shown.
+        for queries in (full, empty):
+            assert sum("related_relatedcards" in sql for sql in queries) == 1
+            assert not any("related_relatedessay" in sql for sql in queries)
