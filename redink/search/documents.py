@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from itertools import chain
 
 from redink.access.visibility import essay_text_for
 from redink.catalogue.models import Essay
@@ -43,7 +44,7 @@ def split_free_hidden(body_words: list[str], shown_blocks: tuple[str, ...]) -> t
     Each shown block is a run of consecutive words of the essay (a lead paragraph prefix
     or an extract), found in order; a clipped sentence ends in "…", which is dropped.
     """
-    free_mask = [False] * len(body_words)
+    runs: list[tuple[int, int]] = []  # [start, end) of each block found, in order, apart
     position = 0
     for block in shown_blocks:
         words = block.split()
@@ -56,24 +57,28 @@ def split_free_hidden(body_words: list[str], shown_blocks: tuple[str, ...]) -> t
         start = _find_run(body_words, words, position)
         if start is None:
             continue
-        for i in range(start, start + len(words)):
-            free_mask[i] = True
         position = start + len(words)
-    free = " ".join(w for w, shown in zip(body_words, free_mask, strict=True) if shown)
-    hidden = " ".join(w for w, shown in zip(body_words, free_mask, strict=True) if not shown)
+        runs.append((start, position))
+    free = " ".join(chain.from_iterable(body_words[start:end] for start, end in runs))
+    gaps = zip([0, *(end for _, end in runs)], [*(start for start, _ in runs), len(body_words)], strict=True)
+    hidden = " ".join(chain.from_iterable(body_words[start:end] for start, end in gaps))
     return free, hidden
 
 
 def _find_run(haystack: list[str], needle: list[str], start: int) -> int | None:
+    """Where `needle` first occurs in `haystack` from `start` (its last word may be cut short)."""
     first, size = needle[0], len(needle)
-    last_word = needle[-1]
-    for i in range(start, len(haystack) - size + 1):
-        if (
-            haystack[i] == first
-            and haystack[i + size - 1].startswith(last_word)
-            and haystack[i : i + size - 1] == needle[:-1]
-        ):
+    last_word, middle = needle[-1], needle[:-1]
+    stop = len(haystack) - size + 1
+    i = start
+    while i < stop:
+        try:
+            i = haystack.index(first, i, stop)  # the scan for the first word runs in C
+        except ValueError:
+            return None
+        if haystack[i + size - 1].startswith(last_word) and haystack[i : i + size - 1] == middle:
             return i
+        i += 1
     return None
 
 

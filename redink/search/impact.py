@@ -68,10 +68,16 @@ def load_thresholds() -> tuple[dict[str, float], float]:
 
 
 def top_words(text: str, *, thresholds: dict[str, float], average_length: float) -> list[str]:
+    """The common words this essay scores at or above their threshold for (`term_scores`,
+    computed for the common words only: indexing calls this on every essay)."""
     if not thresholds:
         return []
-    return sorted(
-        word
-        for word, score in term_scores(text, average_length=average_length).items()
-        if word in thresholds and score >= thresholds[word]
-    )
+    counts = Counter(words_of(text))
+    length = sum(counts.values()) or 1
+    norm = K1 * (1 - B + B * length / max(average_length, 1.0))
+    top = []
+    for word, tf in counts.items():
+        threshold = thresholds.get(word)
+        if threshold is not None and tf * (K1 + 1) / (tf + norm) >= threshold:
+            top.append(word)
+    return sorted(top)

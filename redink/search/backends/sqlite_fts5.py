@@ -43,6 +43,13 @@ from .base import (
 
 # bm25 column weights: title, free text, hidden text, facets, high-impact words.
 WEIGHTS = "10.0, 1.0, 1.0, 0.0, 0.0"
+# Each word of the `top` column is indexed as a term of its own, marked ("missile" becomes
+# "topxmissile"): FTS5 keeps one posting list per term across all columns, so `{top} : missile`
+# would decode the positions of every essay holding "missile" to find the ~1,500 that list
+# it in `top`. The marked term's posting list holds just those essays.
+TOP_MARK = "topx"
+# Beside the `top` candidates, the bounded ranking scores this many of the newest matches.
+RECENT_WINDOW = 500
 SNIPPET_TOKENS = 28
 
 SCHEMA = [
@@ -69,6 +76,10 @@ DROP = [
     "DROP TABLE IF EXISTS search_spell",
     "DROP TABLE IF EXISTS search_fts",
 ]
+
+
+def _marked_top(top: str) -> str:
+    return " ".join(TOP_MARK + word for word in top.split())
 
 
 def _user_expression(query: ParsedQuery) -> str:
@@ -123,7 +134,7 @@ class SQLiteFTS5Backend(SearchBackend):
             self._delete(cursor, [d.essay_id for d in documents], update_vocabulary=update_vocabulary)
             cursor.executemany(
                 "INSERT INTO search_fts(rowid, title, free, hidden, facets, top) VALUES (%s, %s, %s, %s, %s, %s)",
-                [(d.essay_id, d.title, d.free, d.hidden, d.facets, d.top) for d in documents],
+                [(d.essay_id, d.title, d.free, d.hidden, d.facets, _marked_top(d.top)) for d in documents],
             )
             cursor.executemany(
                 "INSERT INTO search_spell(rowid, title, free) VALUES (%s, %s, %s)",
@@ -275,7 +286,7 @@ class SQLiteFTS5Backend(SearchBackend):
         zero weight, so a candidate's score is the one the unbounded ranking gives it.
         """
         words = list(dict.fromkeys(w for w in request.query.words))
-        any_word = " OR ".join(fts5_phrase(Phrase((w,))) for w in words)
+        any_word = " OR ".join(fts5_phrase(Phrase((TOP_MARK + w,))) for w in words)
         score = f"bm25(search_fts, {WEIGHTS})"
         window = f"SELECT * FROM (SELECT rowid, {score} AS score FROM search_fts WHERE search_fts MATCH %s {{order}}LIMIT %s)"
         cursor.execute(
@@ -286,7 +297,7 @@ class SQLiteFTS5Backend(SearchBackend):
                 f"{expression} AND {{top}} : ({any_word})",
                 RANK_CANDIDATES,
                 expression,
-                RANK_CANDIDATES // 2,
+                RECENT_WINDOW,
                 limit,
                 offset,
             ],

@@ -269,7 +269,7 @@ class TestLargeResultSets:
         for module in (postgres, sqlite_fts5):
             monkeypatch.setattr(module, "RANK_CANDIDATES", 4)
             monkeypatch.setattr(module, "COUNT_CAP", 6)
-        monkeypatch.setattr(postgres, "RECENT_WINDOW", 2)
+            monkeypatch.setattr(module, "RECENT_WINDOW", 2)
         filler = " ".join(f"Sentence {n} about trade routes and harbours." for n in range(30))
         # The first essay indexed names the query word in its title, the rest only in their
         # text: it is not among the newest matches, so only the title can make it a candidate.
