@@ -12,6 +12,9 @@ from .cards import restore_cards
 from .models import RelatedCards, RelatedEssay, RelatedSignature
 from .rebuild import rebuild_level
 from .refresh import Refresher, refresh_essay
+from .store import OPEN_TO_ALL, lock_lists
+
+_CHUNK = 900
 
 
 def related_forget_unpublished(*, essay_id: int) -> int:
@@ -30,14 +33,26 @@ def related_forget(*, essay_ids: Collection[int]) -> int:
     Returns how many lists changed."""
     from .tasks import recompute_related_lists
 
+    ids = sorted(set(essay_ids))
+    holders: set[int] = set()
     with transaction.atomic():
-        naming = RelatedEssay.objects.filter(related_id__in=list(essay_ids))
-        holders = sorted(set(naming.values_list("essay_id", flat=True)))
-        if holders:
-            naming.delete()
-            restore_cards(holders)
-            transaction.on_commit(lambda: recompute_related_lists.enqueue(holders))
-    return len(holders)
+        for offset in range(0, len(ids), _CHUNK):
+            naming = RelatedEssay.objects.filter(related_id__in=ids[offset : offset + _CHUNK])
+            holders.update(naming.values_list("essay_id", flat=True))
+        if not holders:
+            return 0
+        changed = sorted(holders)
+        lock_lists(changed)  # as every writer of these lists does, so two forgets never interleave
+        for offset in range(0, len(ids), _CHUNK):
+            RelatedEssay.objects.filter(related_id__in=ids[offset : offset + _CHUNK]).delete()
+        restore_cards(changed)
+        # A shortened list is open to essays of any tier until its recompute fills it.
+        for offset in range(0, len(changed), _CHUNK):
+            RelatedSignature.objects.filter(essay_id__in=changed[offset : offset + _CHUNK]).update(
+                open_to_tier=OPEN_TO_ALL
+            )
+        transaction.on_commit(lambda: recompute_related_lists.enqueue(changed))
+    return len(changed)
 
 
 def related_recompute_lists(*, essay_ids: Collection[int]) -> None:

@@ -28,7 +28,7 @@ class Entry:
     facts: CardFacts
 
 
-def _lock(essay_ids: Sequence[int]) -> None:
+def lock_lists(essay_ids: Sequence[int]) -> None:
     """Serialise writers of the same lists (PostgreSQL; SQLite's IMMEDIATE transactions already do)."""
     list(RelatedSignature.objects.select_for_update().filter(essay_id__in=sorted(essay_ids)).values_list("pk"))
 
@@ -80,7 +80,7 @@ def store_lists(lists: Mapping[int, Sequence[Entry]]) -> None:
     for essay_id, entries in lists.items():
         open_to[entries[-1].choice.tier if len(entries) >= RELATED_LIMIT else OPEN_TO_ALL].append(essay_id)
     with transaction.atomic():
-        _lock(list(lists))
+        lock_lists(list(lists))
         RelatedEssay.objects.filter(essay_id__in=list(lists)).delete()
         if rows:
             with connection.cursor() as cursor:

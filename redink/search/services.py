@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 
+from django.db import connection
+
 from redink.catalogue.models import Essay
 from redink.core.parallel import default_workers, ordered_map
 
@@ -72,6 +74,7 @@ def search_rebuild(*, progress: Callable[[int], None] | None = None) -> int:
     sample = (f"{t} {b}" for t, b in published.filter(pk__in=sample_ids).values_list("title", "body").iterator())
     thresholds, average_length = compute_thresholds(sample, library_size=size)
     store_thresholds(thresholds, average_length=average_length)
-    workers = default_workers() if size >= PARALLEL_MIN else 1
+    # Forked workers must not inherit a connection in the middle of a transaction (a migration's).
+    workers = default_workers() if size >= PARALLEL_MIN and not connection.in_atomic_block else 1
     documents = published_documents(impact=(thresholds, average_length), workers=workers)
     return get_backend().rebuild(documents, progress=progress)

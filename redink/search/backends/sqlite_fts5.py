@@ -78,8 +78,14 @@ DROP = [
 ]
 
 
+def _marked_terms(word: str) -> list[str]:
+    """The marked terms of one `top` word: the tokenizer splits words at underscores, so each
+    part is marked on its own ("cuban_missile" gives topxcuban and topxmissile)."""
+    return [TOP_MARK + part for part in word.split("_") if part]
+
+
 def _marked_top(top: str) -> str:
-    return " ".join(TOP_MARK + word for word in top.split())
+    return " ".join(term for word in top.split() for term in _marked_terms(word))
 
 
 def _user_expression(query: ParsedQuery) -> str:
@@ -286,7 +292,7 @@ class SQLiteFTS5Backend(SearchBackend):
         zero weight, so a candidate's score is the one the unbounded ranking gives it.
         """
         words = list(dict.fromkeys(w for w in request.query.words))
-        any_word = " OR ".join(fts5_phrase(Phrase((TOP_MARK + w,))) for w in words)
+        any_word = " OR ".join(fts5_phrase(Phrase((term,))) for w in words for term in _marked_terms(w))
         score = f"bm25(search_fts, {WEIGHTS})"
         window = f"SELECT * FROM (SELECT rowid, {score} AS score FROM search_fts WHERE search_fts MATCH %s {{order}}LIMIT %s)"
         cursor.execute(

@@ -81,10 +81,20 @@ def test_top_words_are_the_common_words_an_essay_scores_highly_for():
     assert top_words(text, thresholds={**thresholds, "missile": missile_score + 1e-9}, average_length=10.0) == ["the"]
 
 
-@pytest.mark.django_db
+def test_a_one_word_block_matches_a_whole_word_only():
+    assert split_free_hidden(["Cuba", "Cub"], ("Cub",)) == ("Cub", "Cuba")
+
+
+@pytest.mark.django_db(transaction=True)  # outside a transaction, as a rebuild command runs
 def test_worker_processes_make_the_same_documents_in_the_same_order(library):
     impact = load_thresholds()
     alone = list(published_documents(impact=impact, chunk=2, workers=1))
     forked = list(published_documents(impact=impact, chunk=2, workers=2))
     assert len(alone) == len(library) >= 3
     assert forked == alone
+
+
+def test_sqlite_marks_each_part_of_a_top_word_the_tokenizer_splits():
+    from redink.search.backends.sqlite_fts5 import _marked_top
+
+    assert _marked_top("cuban_missile 1962 été") == "topxcuban topxmissile topx1962 topxété"
