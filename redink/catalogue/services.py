@@ -75,6 +75,10 @@ def essay_changed(*, essay_id: int) -> None:
     from redink.related.services import related_forget_unpublished
 
     related_forget_unpublished(essay_id=essay_id)
+    _refresh_on_commit(essay_id)
+
+
+def _refresh_on_commit(essay_id: int) -> None:
     collected = _collecting.get()
     if collected is not None:
         collected.add(essay_id)
@@ -94,8 +98,8 @@ def essays_delete(*, essay_ids: Collection[int]) -> int:
     with transaction.atomic():
         related_forget(essay_ids=ids)
         deleted = Essay.objects.filter(pk__in=ids).delete()[1].get(Essay._meta.label, 0)
-        for essay_id in ids:
-            essay_changed(essay_id=essay_id)
+        for essay_id in ids:  # they have left the lists above: only the search rows remain
+            _refresh_on_commit(essay_id)
     return deleted
 
 

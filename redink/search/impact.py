@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from .models import ImpactThreshold
 from .query import words_of
@@ -23,12 +23,13 @@ TOP_PER_WORD = 1500
 COMMON_SHARE = 0.01
 
 
-def term_scores(text: str, *, average_length: float) -> dict[str, float]:
-    """bm25's term-frequency part for every word of one essay."""
+def term_scores(text: str, *, average_length: float, among: Mapping[str, float] | None = None) -> dict[str, float]:
+    """bm25's term-frequency part for every word of one essay (or only its words in `among`:
+    indexing asks about the common words of every essay)."""
     counts = Counter(words_of(text))
     length = sum(counts.values()) or 1
     norm = K1 * (1 - B + B * length / max(average_length, 1.0))
-    return {word: tf * (K1 + 1) / (tf + norm) for word, tf in counts.items()}
+    return {word: tf * (K1 + 1) / (tf + norm) for word, tf in counts.items() if among is None or word in among}
 
 
 def compute_thresholds(sample: Iterable[str], *, library_size: int) -> tuple[dict[str, float], float]:
@@ -68,16 +69,8 @@ def load_thresholds() -> tuple[dict[str, float], float]:
 
 
 def top_words(text: str, *, thresholds: dict[str, float], average_length: float) -> list[str]:
-    """The common words this essay scores at or above their threshold for (`term_scores`,
-    computed for the common words only: indexing calls this on every essay)."""
+    """The common words this essay scores at or above their threshold for."""
     if not thresholds:
         return []
-    counts = Counter(words_of(text))
-    length = sum(counts.values()) or 1
-    norm = K1 * (1 - B + B * length / max(average_length, 1.0))
-    top = []
-    for word, tf in counts.items():
-        threshold = thresholds.get(word)
-        if threshold is not None and tf * (K1 + 1) / (tf + norm) >= threshold:
-            top.append(word)
-    return sorted(top)
+    scores = term_scores(text, average_length=average_length, among=thresholds)
+    return sorted(word for word, score in scores.items() if score >= thresholds[word])
