@@ -32,7 +32,8 @@ def test_words_are_each_word_of_the_text_lower_cased(text):
 
 
 def _mask_split(body_words, blocks):
-    """The plain way: mark each block's words where it is found, in order."""
+    """The plain way: mark each block's words where it is found, in order. A block's first
+    word matches whole (so a one-word block is a whole word); its last may be cut short."""
     shown = [False] * len(body_words)
     position = 0
     for block in blocks:
@@ -42,8 +43,10 @@ def _mask_split(body_words, blocks):
             if not words[-1]:
                 words.pop()
         for i in range(position, len(body_words) - len(words) + 1) if words else ():
-            if body_words[i : i + len(words) - 1] == words[:-1] and body_words[i + len(words) - 1].startswith(
-                words[-1]
+            if (
+                body_words[i] == words[0]
+                and body_words[i : i + len(words) - 1] == words[:-1]
+                and body_words[i + len(words) - 1].startswith(words[-1])
             ):
                 shown[i : i + len(words)] = [True] * len(words)
                 position = i + len(words)
