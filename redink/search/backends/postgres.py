@@ -33,8 +33,6 @@ from .base import (
 
 # Recent matches added to the bounded ranking's candidates.
 RECENT_WINDOW = 500
-# Up to this many matches, relevance ranks every match; above it, the bounded candidates.
-EXACT_RANK_LIMIT = RANK_CANDIDATES
 # ts_rank_cd weights, in PostgreSQL's order {D, C, B, A}: hidden, -, free, title.
 RANK_WEIGHTS = "{0.1, 0.0, 0.1, 1.0}"
 CONFIG = "english"
@@ -289,7 +287,7 @@ class PostgresBackend(SearchBackend):
         limit = request.per_page
         if request.sort == "relevance":
             rank = f"ts_rank_cd('{RANK_WEIGHTS}', document, ({q_sql}))"
-            if total <= EXACT_RANK_LIMIT:
+            if total <= RANK_CANDIDATES:
                 # GIN matches of a plain tsquery need no recheck: each document is read once,
                 # by the ranking.
                 cursor.execute(
@@ -406,18 +404,21 @@ class PostgresBackend(SearchBackend):
             return [row[0] for row in cursor.fetchall()]
 
     def title_prefix_search(self, words: list[str], *, limit: int) -> list[TitleSuggestion]:
-        """Titles holding every word, the last one as a prefix, most read first (as on SQLite).
+        """Titles holding every word, the last one as a prefix, most read first.
+
+        The reading counts are those the index holds (as the "most read" sort uses): reading
+        each essay's own row to order 500 titles took a third of the query's time.
 
         The words come from `words_of` (letters, digits and underscores only), so quoting each
         one makes a tsquery of terms and nothing else."""
         terms = [f"'{w}'" for w in words[:-1]] + [f"'{words[-1]}':*"]
         with connection.cursor() as cursor:
             # At most 500 titles are ordered by readings: words like "the" are in most titles,
-            # and ordering them all would read every essay row.
+            # and ordering them all would read every row.
             cursor.execute(
-                f"SELECT d.essay_id, d.title FROM (SELECT essay_id, title FROM search_document WHERE {TITLE_WORDS} "
-                f"@@ to_tsquery('simple', %s) LIMIT 500) d JOIN catalogue_essay e ON e.id = d.essay_id "
-                "ORDER BY e.reading_count DESC, d.essay_id DESC LIMIT %s",
+                "SELECT essay_id, title FROM (SELECT essay_id, title, reading_count FROM search_document "
+                f"WHERE {TITLE_WORDS} @@ to_tsquery('simple', %s) LIMIT 500) d "
+                "ORDER BY reading_count DESC, essay_id DESC LIMIT %s",
                 [" & ".join(terms), limit],
             )
             return [TitleSuggestion(row[0], row[1]) for row in cursor.fetchall()]
