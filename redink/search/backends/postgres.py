@@ -62,7 +62,8 @@ SCHEMA = [
     # leaving the title, its vector and the filter columns in a row of about 250 bytes. The
     # count and facet pass reads up to 10,001 matching rows; at about 1.1 KB a row (the `top`
     # vector stayed inline under the default 2 KB target) the heap outgrew Debian's default
-    # 128 MB of shared buffers. `top` is only ever matched through its GIN index, never read.
+    # 128 MB of shared buffers. `top` is read only when a phrase query's candidates (or a lossy
+    # bitmap's) are rechecked.
     "ALTER TABLE search_document SET (toast_tuple_target = 512)",
     "ALTER TABLE search_document ALTER COLUMN top SET STORAGE EXTERNAL, "
     "ALTER COLUMN title SET STORAGE MAIN, ALTER COLUMN title_vector SET STORAGE MAIN",
@@ -404,21 +405,18 @@ class PostgresBackend(SearchBackend):
             return [row[0] for row in cursor.fetchall()]
 
     def title_prefix_search(self, words: list[str], *, limit: int) -> list[TitleSuggestion]:
-        """Titles holding every word, the last one as a prefix, most read first.
-
-        The reading counts are those the index holds (as the "most read" sort uses): reading
-        each essay's own row to order 500 titles took a third of the query's time.
+        """Titles holding every word, the last one as a prefix, most read first (as on SQLite).
 
         The words come from `words_of` (letters, digits and underscores only), so quoting each
         one makes a tsquery of terms and nothing else."""
         terms = [f"'{w}'" for w in words[:-1]] + [f"'{words[-1]}':*"]
         with connection.cursor() as cursor:
             # At most 500 titles are ordered by readings: words like "the" are in most titles,
-            # and ordering them all would read every row.
+            # and ordering them all would read every essay row.
             cursor.execute(
-                "SELECT essay_id, title FROM (SELECT essay_id, title, reading_count FROM search_document "
-                f"WHERE {TITLE_WORDS} @@ to_tsquery('simple', %s) LIMIT 500) d "
-                "ORDER BY reading_count DESC, essay_id DESC LIMIT %s",
+                f"SELECT d.essay_id, d.title FROM (SELECT essay_id, title FROM search_document WHERE {TITLE_WORDS} "
+                f"@@ to_tsquery('simple', %s) LIMIT 500) d JOIN catalogue_essay e ON e.id = d.essay_id "
+                "ORDER BY e.reading_count DESC, d.essay_id DESC LIMIT %s",
                 [" & ".join(terms), limit],
             )
             return [TitleSuggestion(row[0], row[1]) for row in cursor.fetchall()]
