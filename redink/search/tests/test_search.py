@@ -68,6 +68,16 @@ class TestFinding:
         dates = [r.essay.published_at for r in newest.results]
         assert dates == sorted(dates, reverse=True)
 
+    def test_most_read_follows_readings_made_after_indexing(self, library):
+        from redink.catalogue.services import essay_record_reading
+
+        before = hit_slugs(search_essays(raw="cuban", params={"sort": "best"}, viewer=None))
+        assert before[0] == library["detente"].slug  # no readings yet: the later essay first
+        for _ in range(3):
+            essay_record_reading(essay_id=library["cuba"].pk)
+        best = search_essays(raw="cuban", params={"sort": "best"}, viewer=None)
+        assert hit_slugs(best) == [library["cuba"].slug, library["detente"].slug]
+
 
 class TestSnippets:
     def test_visitor_snippet_highlights_free_text(self, client, library):
