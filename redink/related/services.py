@@ -11,10 +11,8 @@ from redink.catalogue.models import Essay, Level
 from .cards import restore_cards
 from .models import RelatedCards, RelatedEssay, RelatedSignature
 from .rebuild import rebuild_level
-from .refresh import Refresher, refresh_essay
+from .refresh import _CHUNK, Refresher, refresh_essay
 from .store import OPEN_TO_ALL, lock_lists
-
-_CHUNK = 900
 
 
 def related_forget_unpublished(*, essay_id: int) -> int:

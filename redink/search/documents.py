@@ -26,7 +26,6 @@ class SearchDocument:
     section_id: int
     is_teacher_marked: bool
     published_at: datetime | None
-    reading_count: int
     # The words this essay can rank highest for: its title's words and the common words it
     # ranks highly for (impact.py). Indexed with zero weight, it only selects candidates.
     top: str = ""
@@ -100,6 +99,5 @@ def document_for(essay: Essay, *, impact: tuple[dict[str, float], float] | None 
         section_id=essay.section_id,
         is_teacher_marked=essay.is_teacher_marked,
         published_at=essay.published_at,
-        reading_count=essay.reading_count,
         top=" ".join(sorted(set(top) | set(words_of(essay.title)))),
     )

@@ -54,7 +54,6 @@ SCHEMA = [
         section_id bigint NOT NULL,
         marked boolean NOT NULL,
         published_at timestamptz,
-        reading_count integer NOT NULL DEFAULT 0,
         document tsvector NOT NULL,
         title_vector tsvector NOT NULL,
         top tsvector NOT NULL
@@ -76,10 +75,9 @@ SCHEMA = [
     "CREATE INDEX IF NOT EXISTS search_document_level ON search_document (level_id)",
     "CREATE INDEX IF NOT EXISTS search_document_subject ON search_document (subject_id)",
     "CREATE INDEX IF NOT EXISTS search_document_section ON search_document (section_id)",
-    # The "newest" and "most read" sorts of a query matching a large share of the library walk
-    # these in order and stop at the page's last row.
+    # The "newest" sort of a query matching a large share of the library walks this in order
+    # and stops at the page's last row ("most read" walks the essays' own most-read index).
     "CREATE INDEX IF NOT EXISTS search_document_newest ON search_document (published_at DESC NULLS LAST, essay_id DESC)",
-    "CREATE INDEX IF NOT EXISTS search_document_most_read ON search_document (reading_count DESC, essay_id DESC)",
     "CREATE TABLE IF NOT EXISTS search_words (word text PRIMARY KEY, df integer NOT NULL)",
     "CREATE INDEX IF NOT EXISTS search_words_trgm ON search_words USING gin (word gin_trgm_ops)",
     # Nearest words by trigram distance, for "did you mean" and suggestions: a GiST index
@@ -186,8 +184,8 @@ class PostgresBackend(SearchBackend):
             self._delete(cursor, [d.essay_id for d in documents], update_vocabulary=update_vocabulary)
             cursor.executemany(
                 "INSERT INTO search_document (essay_id, title, free, level_id, subject_id, section_id, marked, "
-                "published_at, reading_count, document, title_vector, top) "
-                "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, "
+                "published_at, document, title_vector, top) "
+                "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, "
                 f"setweight(to_tsvector('{CONFIG}', %s), 'A') || setweight(to_tsvector('{CONFIG}', %s), 'B') "
                 f"|| setweight(to_tsvector('{CONFIG}', %s), 'D'), to_tsvector('{CONFIG}', %s), to_tsvector('{CONFIG}', %s))",
                 [
@@ -200,7 +198,6 @@ class PostgresBackend(SearchBackend):
                         d.section_id,
                         d.is_teacher_marked,
                         d.published_at,
-                        d.reading_count,
                         d.title,
                         d.free,
                         d.hidden,
@@ -328,54 +325,33 @@ class PostgresBackend(SearchBackend):
                 ],
             )
             return [row[0] for row in cursor.fetchall()]
-        if request.sort == "best":
-            return self._most_read_ids(cursor, where, params, total, newest, limit, offset)
-        order = "published_at DESC NULLS LAST, essay_id DESC"
+        if request.sort == "newest":
+            # Publishing reindexes an essay, so the search row's date is the essay's.
+            rows, key, order = "search_document e", "e.essay_id", "e.published_at DESC NULLS LAST, e.essay_id DESC"
+        else:
+            # Most read, by the essays' own counts: they change with every reading, and the index keeps none.
+            rows, key, order = "catalogue_essay e", "e.id", "e.reading_count DESC, e.id DESC"
         if total <= RANK_CANDIDATES:
             # The count read every match: sort them.
-            cursor.execute(
-                f"SELECT essay_id FROM search_document WHERE essay_id = ANY(%s) ORDER BY {order} LIMIT %s OFFSET %s",
-                [newest, limit, offset],
-            )
+            sql, args = f"SELECT {key} FROM {rows} WHERE {key} = ANY(%s)", [newest]
         elif total <= COUNT_CAP:
-            cursor.execute(
-                f"SELECT essay_id FROM search_document WHERE essay_id IN (SELECT essay_id FROM search_document "
-                f"WHERE {where}) ORDER BY {order} LIMIT %s OFFSET %s",
-                [*params, limit, offset],
+            sql, args = (
+                f"SELECT {key} FROM {rows} WHERE {key} IN (SELECT essay_id FROM search_document WHERE {where})",
+                params,
             )
         else:
             # More than COUNT_CAP matches: one essay in sixteen or more matches, so walking the
             # sort's index and testing each row meets a page of matches within a few hundred rows.
-            cursor.execute(
-                f"SELECT essay_id FROM search_document WHERE {where} ORDER BY {order} LIMIT %s OFFSET %s",
-                [*params, limit, offset],
-            )
-        return [row[0] for row in cursor.fetchall()]
-
-    @staticmethod
-    def _most_read_ids(cursor, where, params, total, newest, limit, offset) -> list[int]:  # type: ignore[no-untyped-def]
-        """The page of matches most read first, by the essays' own reading counts: they change
-        with every reading, and the index holds only the count of when each essay was indexed."""
-        order = "e.reading_count DESC, e.id DESC"
-        if total <= RANK_CANDIDATES:
-            # The count read every match: sort them.
-            sql, args = f"SELECT e.id FROM catalogue_essay e WHERE e.id = ANY(%s) ORDER BY {order}", [newest]
-        elif total <= COUNT_CAP:
-            sql = (
-                f"SELECT e.id FROM catalogue_essay e WHERE e.id IN (SELECT essay_id FROM search_document "
-                f"WHERE {where}) ORDER BY {order}"
-            )
-            args = list(params)
-        else:
-            # One essay in sixteen or more matches: walking the essays' most-read index and
-            # testing each against the full-text index meets a page of matches within a few
-            # hundred essays. (The query's columns name the search row, the nearest table.)
-            sql = (
-                "SELECT e.id FROM catalogue_essay e WHERE e.status = %s AND EXISTS (SELECT 1 FROM "
-                f"search_document d WHERE d.essay_id = e.id AND {where}) ORDER BY {order}"
-            )
-            args = [Essay.Status.PUBLISHED, *params]
-        cursor.execute(sql + " LIMIT %s OFFSET %s", [*args, limit, offset])
+            # (The query's columns name the search row, the nearest table.)
+            if request.sort == "newest":
+                sql, args = f"SELECT {key} FROM {rows} WHERE {where}", params
+            else:
+                sql = (
+                    f"SELECT {key} FROM {rows} WHERE e.status = %s AND EXISTS "
+                    f"(SELECT 1 FROM search_document d WHERE d.essay_id = {key} AND {where})"
+                )
+                args = [Essay.Status.PUBLISHED, *params]
+        cursor.execute(f"{sql} ORDER BY {order} LIMIT %s OFFSET %s", [*args, limit, offset])
         return [row[0] for row in cursor.fetchall()]
 
     def _snippets(self, cursor, ids: list[int], query: ParsedQuery, *, full_access: bool) -> list[Hit]:  # type: ignore[no-untyped-def]
