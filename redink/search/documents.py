@@ -10,9 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from itertools import chain
+from typing import TYPE_CHECKING
 
 from redink.access.visibility import essay_text_for
 from redink.catalogue.models import Essay
+
+if TYPE_CHECKING:
+    from .impact import Impact
 
 
 @dataclass(frozen=True)
@@ -29,6 +33,8 @@ class SearchDocument:
     # The words this essay can rank highest for: its title's words and the common words it
     # ranks highly for (impact.py). Indexed with zero weight, it only selects candidates.
     top: str = ""
+    # The narrower tier: its title's words and the common words it is among the best for.
+    best: str = ""
 
     @property
     def facets(self) -> str:
@@ -81,14 +87,14 @@ def _find_run(haystack: list[str], needle: list[str], start: int) -> int | None:
     return None
 
 
-def document_for(essay: Essay, *, impact: tuple[dict[str, float], float] | None = None) -> SearchDocument:
-    from .impact import load_thresholds, top_words
+def document_for(essay: Essay, *, impact: Impact | None = None) -> SearchDocument:
+    from .impact import impact_words, load_thresholds
     from .query import words_of
 
     visible = essay_text_for(essay=essay, viewer=None)
     free, hidden = split_free_hidden(essay.body.split(), visible.blocks)
-    thresholds, average_length = impact if impact is not None else load_thresholds()
-    top = top_words(f"{essay.title} {essay.body}", thresholds=thresholds, average_length=average_length)
+    top, best = impact_words(f"{essay.title} {essay.body}", impact if impact is not None else load_thresholds())
+    title_words = set(words_of(essay.title))
     return SearchDocument(
         essay_id=essay.pk,
         title=essay.title,
@@ -99,5 +105,6 @@ def document_for(essay: Essay, *, impact: tuple[dict[str, float], float] | None 
         section_id=essay.section_id,
         is_teacher_marked=essay.is_teacher_marked,
         published_at=essay.published_at,
-        top=" ".join(sorted(set(top) | set(words_of(essay.title)))),
+        top=" ".join(sorted(set(top) | title_words)),
+        best=" ".join(sorted(set(best) | title_words)),
     )

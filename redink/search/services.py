@@ -11,7 +11,7 @@ from redink.core.parallel import default_workers, ordered_map
 
 from .backends import get_backend
 from .documents import SearchDocument, document_for
-from .impact import compute_thresholds, load_thresholds, store_thresholds
+from .impact import Impact, compute_thresholds, load_thresholds, store_thresholds
 
 
 def search_sync_essay(*, essay_id: int) -> bool:
@@ -42,19 +42,17 @@ IMPACT_SAMPLE = 5000
 PARALLEL_MIN = 5000
 
 
-def _documents_of(job: tuple[list[Essay], tuple[dict[str, float], float]]) -> list[SearchDocument]:
+def _documents_of(job: tuple[list[Essay], Impact]) -> list[SearchDocument]:
     essays, impact = job
     return [document_for(essay, impact=impact) for essay in essays]
 
 
-def published_documents(
-    *, impact: tuple[dict[str, float], float], chunk: int = 1000, workers: int = 1
-) -> Iterator[SearchDocument]:
+def published_documents(*, impact: Impact, chunk: int = 1000, workers: int = 1) -> Iterator[SearchDocument]:
     """Every published essay's search document, in id order. With `workers` > 1, forked
     processes make them (splitting the text, finding its high-impact words: most of a
     rebuild's time in Python) while this process writes the index."""
 
-    def batches() -> Iterator[tuple[list[Essay], tuple[dict[str, float], float]]]:
+    def batches() -> Iterator[tuple[list[Essay], Impact]]:
         queryset = Essay.objects.published().order_by("pk")
         last = 0
         while batch := list(queryset.filter(pk__gt=last)[:chunk]):
@@ -72,9 +70,9 @@ def search_rebuild(*, progress: Callable[[int], None] | None = None) -> int:
     step = max(1, size // IMPACT_SAMPLE)
     sample_ids = list(published.order_by("pk").values_list("pk", flat=True))[::step][:IMPACT_SAMPLE]
     sample = (f"{t} {b}" for t, b in published.filter(pk__in=sample_ids).values_list("title", "body").iterator())
-    thresholds, average_length = compute_thresholds(sample, library_size=size)
-    store_thresholds(thresholds, average_length=average_length)
+    impact = compute_thresholds(sample, library_size=size)
+    store_thresholds(impact)
     # Forked workers must not inherit a connection in the middle of a transaction (a migration's).
     workers = default_workers() if size >= PARALLEL_MIN and not connection.in_atomic_block else 1
-    documents = published_documents(impact=(thresholds, average_length), workers=workers)
+    documents = published_documents(impact=impact, workers=workers)
     return get_backend().rebuild(documents, progress=progress)

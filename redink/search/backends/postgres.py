@@ -8,6 +8,7 @@ tsvector, so no snippet can be cut from it.
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -33,7 +34,13 @@ from .base import (
 )
 
 # Recent matches added to the bounded ranking's candidates.
-RECENT_WINDOW = 500
+RECENT_WINDOW = 100
+# Up to this many matches are ranked exactly. Each ranked match costs a document fetched from
+# out-of-line storage (about 20 µs), so PostgreSQL bounds its ranking sooner than SQLite.
+EXACT_RANK_LIMIT = 1000
+# A one-word query over the whole library takes its candidates from the narrow `best` tier for
+# the results up to here (ten pages); further pages, from the wider `top` tier.
+BEST_TIER_ROWS = 200
 # ts_rank_cd weights, in PostgreSQL's order {D, C, B, A}: hidden, -, free, title.
 RANK_WEIGHTS = "{0.1, 0.0, 0.1, 1.0}"
 CONFIG = "english"
@@ -56,20 +63,24 @@ SCHEMA = [
         published_at timestamptz,
         document tsvector NOT NULL,
         title_vector tsvector NOT NULL,
-        top tsvector NOT NULL
+        top tsvector NOT NULL,
+        best tsvector NOT NULL DEFAULT ''::tsvector
     )""",
+    "ALTER TABLE search_document ADD COLUMN IF NOT EXISTS best tsvector NOT NULL DEFAULT ''::tsvector",
     # Keep each row narrow: the document, the free text and the `top` words go out of line (TOAST),
-    # leaving the title, its vector and the filter columns in a row of about 250 bytes. The
+    # (and the `best` words) go out of line, leaving the title, its vector and the filter
+    # columns in a row of about 250 bytes. The
     # count and facet pass reads up to 10,001 matching rows; at about 1.1 KB a row (the `top`
     # vector stayed inline under the default 2 KB target) the heap outgrew Debian's default
-    # 128 MB of shared buffers. `top` is read only when a phrase query's candidates (or a lossy
-    # bitmap's) are rechecked.
+    # 128 MB of shared buffers. `top` and `best` are read only when a phrase query's candidates
+    # (or a lossy bitmap's) are rechecked.
     "ALTER TABLE search_document SET (toast_tuple_target = 512)",
-    "ALTER TABLE search_document ALTER COLUMN top SET STORAGE EXTERNAL, "
+    "ALTER TABLE search_document ALTER COLUMN top SET STORAGE EXTERNAL, ALTER COLUMN best SET STORAGE EXTERNAL, "
     "ALTER COLUMN title SET STORAGE MAIN, ALTER COLUMN title_vector SET STORAGE MAIN",
     "CREATE INDEX IF NOT EXISTS search_document_gin ON search_document USING gin (document)",
     "CREATE INDEX IF NOT EXISTS search_document_title_gin ON search_document USING gin (title_vector)",
     "CREATE INDEX IF NOT EXISTS search_document_top_gin ON search_document USING gin (top)",
+    "CREATE INDEX IF NOT EXISTS search_document_best_gin ON search_document USING gin (best)",
     # Title suggestions: the title's words, unstemmed, so that a prefix matches as typed.
     f"CREATE INDEX IF NOT EXISTS search_document_title_words ON search_document USING gin ({TITLE_WORDS})",
     "CREATE INDEX IF NOT EXISTS search_document_level ON search_document (level_id)",
@@ -184,10 +195,11 @@ class PostgresBackend(SearchBackend):
             self._delete(cursor, [d.essay_id for d in documents], update_vocabulary=update_vocabulary)
             cursor.executemany(
                 "INSERT INTO search_document (essay_id, title, free, level_id, subject_id, section_id, marked, "
-                "published_at, document, title_vector, top) "
+                "published_at, document, title_vector, top, best) "
                 "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, "
                 f"setweight(to_tsvector('{CONFIG}', %s), 'A') || setweight(to_tsvector('{CONFIG}', %s), 'B') "
-                f"|| setweight(to_tsvector('{CONFIG}', %s), 'D'), to_tsvector('{CONFIG}', %s), to_tsvector('{CONFIG}', %s))",
+                f"|| setweight(to_tsvector('{CONFIG}', %s), 'D'), to_tsvector('{CONFIG}', %s), to_tsvector('{CONFIG}', %s), "
+                f"to_tsvector('{CONFIG}', %s))",
                 [
                     (
                         d.essay_id,
@@ -203,6 +215,7 @@ class PostgresBackend(SearchBackend):
                         d.hidden,
                         d.title,
                         d.top,
+                        d.best,
                     )
                     for d in documents
                 ],
@@ -266,12 +279,13 @@ class PostgresBackend(SearchBackend):
                 total = sum(row[2] for row in facet_rows)
             else:
                 cursor.execute(
-                    "SELECT count(*), (array_agg(essay_id ORDER BY essay_id DESC))[1:%s] "
-                    f"FROM (SELECT essay_id FROM search_document WHERE {where} LIMIT %s) m",
-                    [RANK_CANDIDATES, *params, COUNT_CAP + 1],
+                    f"SELECT count(*), array_agg(essay_id) FROM (SELECT essay_id FROM search_document WHERE {where} "
+                    "LIMIT %s) m",
+                    [*params, COUNT_CAP + 1],
                 )
-                total, newest = cursor.fetchone()
-            ids = self._ranked_ids(cursor, request, where, params, q_sql, q_params, total, newest or [], offset)
+                total, matches = cursor.fetchone()
+                newest = _newest(matches or [], total)
+            ids = self._ranked_ids(cursor, request, where, params, q_sql, q_params, total, newest, offset)
             hits = self._snippets(cursor, ids, request.query, full_access=request.full_access)
             page = SearchPage(hits=hits, total=min(total, COUNT_CAP), total_capped=total > COUNT_CAP)
             if request.with_facets and total:
@@ -282,11 +296,12 @@ class PostgresBackend(SearchBackend):
 
     def _ranked_ids(self, cursor, request, where, params, q_sql, q_params, total, newest, offset) -> list[int]:  # type: ignore[no-untyped-def]
         """The page of matches in the requested order. `newest` holds the newest (highest id)
-        of the matches the count read: every match when there are at most RANK_CANDIDATES."""
+        RANK_CANDIDATES matches (every match when there are no more), or nothing when there
+        are more than the count reads."""
         limit = request.per_page
         if request.sort == "relevance":
             rank = f"ts_rank_cd('{RANK_WEIGHTS}', document, ({q_sql}))"
-            if total <= RANK_CANDIDATES:
+            if total <= EXACT_RANK_LIMIT:
                 # GIN matches of a plain tsquery need no recheck: each document is read once,
                 # by the ranking.
                 cursor.execute(
@@ -296,35 +311,19 @@ class PostgresBackend(SearchBackend):
                 )
                 return [row[0] for row in cursor.fetchall()]
             # Bounded: matches with a query word in the title, essays among the top for one of
-            # the query's common words (impact.py), and a window of the matches the count read,
-            # newest first. Being top for a word implies holding it, so for a one-word query
-            # the top essays are matches without a test against the full document.
-            any_sql, any_params = _any_phrase_sql(request.query)
-            t_sql, t_params = _filters(request)
-            query = request.query
-            one_word = len(query.clauses) == 1 and len(query.clauses[0].options) == 1 and not query.excluded
-            if one_word and query.clauses[0].options[0].is_word:
-                top_sql, top_params = f"top @@ ({any_sql}){t_sql}", [*any_params, *t_params]
-            else:
-                top_sql, top_params = f"{where} AND top @@ ({any_sql})", [*params, *any_params]
-            cursor.execute(
-                "SELECT essay_id FROM search_document WHERE essay_id IN ("
-                f"(SELECT essay_id FROM search_document WHERE {where} AND title_vector @@ ({any_sql}) LIMIT %s) "
-                f"UNION (SELECT essay_id FROM search_document WHERE {top_sql} LIMIT %s) "
-                f"UNION (SELECT unnest(%s::bigint[]))) ORDER BY {rank} DESC, essay_id DESC LIMIT %s OFFSET %s",
-                [
-                    *params,
-                    *any_params,
-                    RANK_CANDIDATES // 2,
-                    *top_params,
-                    RANK_CANDIDATES,
-                    newest[:RECENT_WINDOW],
-                    *q_params,
-                    limit,
-                    offset,
-                ],
-            )
-            return [row[0] for row in cursor.fetchall()]
+            # the query's common words (impact.py), and, when the count read every match, the
+            # newest of them. Being top for a word implies holding it, so for a one-word query
+            # the top essays are matches without a test against the full document. Each
+            # candidate costs a document fetched from out-of-line storage, so a query over the
+            # whole library takes the narrower `best` tier; with a level, subject or section
+            # the best matches are spread over the levels and the wider `top` tier serves.
+            filtered = request.level_id or request.subject_id or request.section_id
+            if _one_word(request.query) and not filtered and offset + limit <= BEST_TIER_ROWS:
+                ids = self._bounded_ids(cursor, request, where, params, q_sql, q_params, newest, offset, tier="best")
+                if len(ids) == limit:
+                    return ids
+                # Fewer best essays than the page needs: the wider tier has the rest.
+            return self._bounded_ids(cursor, request, where, params, q_sql, q_params, newest, offset, tier="top")
         if request.sort == "newest":
             # Publishing reindexes an essay, so the search row's date is the essay's.
             rows, key, order = "search_document e", "e.essay_id", "e.published_at DESC NULLS LAST, e.essay_id DESC"
@@ -352,6 +351,37 @@ class PostgresBackend(SearchBackend):
                 )
                 args = [Essay.Status.PUBLISHED, *params]
         cursor.execute(f"{sql} ORDER BY {order} LIMIT %s OFFSET %s", [*args, limit, offset])
+        return [row[0] for row in cursor.fetchall()]
+
+    def _bounded_ids(self, cursor, request, where, params, q_sql, q_params, newest, offset, *, tier: str) -> list[int]:  # type: ignore[no-untyped-def]
+        """A page of the bounded ranking, its candidates drawn from the `top` or `best` tier."""
+        limit = request.per_page
+        rank = f"ts_rank_cd('{RANK_WEIGHTS}', document, ({q_sql}))"
+        any_sql, any_params = _any_phrase_sql(request.query)
+        t_sql, t_params = _filters(request)
+        if _one_word(request.query):
+            top_sql, top_params = f"{tier} @@ ({any_sql}){t_sql}", [*any_params, *t_params]
+        else:
+            top_sql, top_params = f"{where} AND {tier} @@ ({any_sql})", [*params, *any_params]
+        # The candidates are gathered into an array first: as an IN (subquery) join the
+        # planner may walk the whole primary key to meet a few thousand ids.
+        cursor.execute(
+            "SELECT essay_id FROM search_document WHERE essay_id = ANY(ARRAY("
+            f"(SELECT essay_id FROM search_document WHERE {where} AND title_vector @@ ({any_sql}) LIMIT %s) "
+            f"UNION (SELECT essay_id FROM search_document WHERE {top_sql} LIMIT %s) "
+            f"UNION (SELECT unnest(%s::bigint[])))) ORDER BY {rank} DESC, essay_id DESC LIMIT %s OFFSET %s",
+            [
+                *params,
+                *any_params,
+                RANK_CANDIDATES // 2,
+                *top_params,
+                RANK_CANDIDATES,
+                newest[:RECENT_WINDOW],
+                *q_params,
+                limit,
+                offset,
+            ],
+        )
         return [row[0] for row in cursor.fetchall()]
 
     def _snippets(self, cursor, ids: list[int], query: ParsedQuery, *, full_access: bool) -> list[Hit]:  # type: ignore[no-untyped-def]
@@ -384,14 +414,16 @@ class PostgresBackend(SearchBackend):
         """(level, subject, matches) over at most COUNT_CAP + 1 matches, whatever the taxonomy
         filters; with `with_newest`, also the RANK_CANDIDATES newest of those matches."""
         f_sql, f_params = _filters(request, taxonomy=False)
-        newest_sql = ", (array_agg(essay_id ORDER BY essay_id DESC))[1:%s]" if with_newest else ""
+        # The ids are gathered unordered (a hash aggregate; ordering them in SQL sorts every row).
+        newest_sql = ", array_agg(essay_id)" if with_newest else ""
         cursor.execute(
             f"SELECT level_id, subject_id, count(*){newest_sql} FROM (SELECT level_id, subject_id, essay_id "
             f"FROM search_document WHERE document @@ ({q_sql}){f_sql} LIMIT %s) m GROUP BY level_id, subject_id",
-            [*([RANK_CANDIDATES] if with_newest else []), *q_params, *f_params, COUNT_CAP + 1],
+            [*q_params, *f_params, COUNT_CAP + 1],
         )
         rows = cursor.fetchall()
-        newest = sorted((i for row in rows for i in row[3]), reverse=True)[:RANK_CANDIDATES] if with_newest else []
+        total = sum(row[2] for row in rows)
+        newest = _newest([i for row in rows for i in row[3]], total) if with_newest else []
         return [(row[0], row[1], row[2]) for row in rows], newest
 
     def reference_top(self, request: SearchRequest, k: int) -> list[int]:
@@ -482,6 +514,19 @@ def _through_gin_indexes() -> Iterator[Any]:
         yield cursor
         if nested:
             cursor.execute("SELECT set_config('enable_seqscan', %s, true)", [previous])
+
+
+def _one_word(query: ParsedQuery) -> bool:
+    clauses = query.clauses
+    return len(clauses) == 1 and len(clauses[0].options) == 1 and clauses[0].options[0].is_word and not query.excluded
+
+
+def _newest(matches: list[int], total: int) -> list[int]:
+    """The RANK_CANDIDATES highest ids of the matches a count read, or none when the count
+    stopped at its cap: the ids it read are then the first in table order, not the newest."""
+    if total > COUNT_CAP:
+        return []
+    return heapq.nlargest(RANK_CANDIDATES, matches)
 
 
 def _escape_like(word: str) -> str:

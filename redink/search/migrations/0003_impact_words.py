@@ -2,7 +2,7 @@ from django.db import migrations, models
 
 
 def recreate_and_reindex(apps, schema_editor):
-    """The index gained a field for high-impact words: rebuild the tables and reindex."""
+    """The index gained a field for high-impact words: rebuild the tables (0009 refills them)."""
     from redink.search.backends import backend_class_for
 
     Backend = backend_class_for(schema_editor.connection.vendor)
@@ -12,11 +12,8 @@ def recreate_and_reindex(apps, schema_editor):
     with schema_editor.connection.cursor() as cursor:
         cursor.execute("DROP TABLE IF EXISTS search_titles_tri")
     Backend.create_schema()
-    Essay = apps.get_model("catalogue", "Essay")
-    if Essay.objects.filter(status="published").exists():
-        from redink.search.services import search_rebuild
-
-        search_rebuild()
+    # The essays are indexed again by 0009, with the code of today (which writes columns that
+    # do not exist yet at this point).
 
 
 class Migration(migrations.Migration):

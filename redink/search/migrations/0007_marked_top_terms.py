@@ -2,16 +2,18 @@ from django.db import migrations
 
 
 def reindex(apps, schema_editor):
-    """SQLite indexes the `top` words as marked terms of their own: reindex a built index."""
+    """SQLite indexes the `top` words as marked terms of their own: a built index is reindexed (by 0009)."""
     if schema_editor.connection.vendor != "sqlite":
         return
     with schema_editor.connection.cursor() as cursor:
         cursor.execute("SELECT 1 FROM search_fts LIMIT 1")
         was_built = cursor.fetchone() is not None
-    if was_built:  # an index never built (a corpus just generated) is left for its own rebuild
-        from redink.search.services import search_rebuild
+    if was_built:
+        # Emptied here and refilled by 0009 with the code of today (which writes columns that
+        # do not exist yet at this point).
+        from redink.search.backends.sqlite_fts5 import SQLiteFTS5Backend
 
-        search_rebuild()
+        SQLiteFTS5Backend().clear()
 
 
 class Migration(migrations.Migration):

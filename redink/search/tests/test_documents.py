@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from redink.search.documents import split_free_hidden
-from redink.search.impact import K1, B, load_thresholds, top_words
+from redink.search.impact import K1, B, Impact, compute_thresholds, impact_words, load_thresholds
 from redink.search.query import words_of
 from redink.search.services import published_documents
 
@@ -80,8 +80,25 @@ def test_top_words_are_the_common_words_an_essay_scores_highly_for():
     norm = K1 * (1 - B + B * length / 10.0)
     missile_score = 12 * (K1 + 1) / (12 + norm)
     thresholds = {"missile": missile_score, "crisis": 5.0, "the": 0.1, "absent": 0.0}
-    assert top_words(text, thresholds=thresholds, average_length=10.0) == ["missile", "the"]
-    assert top_words(text, thresholds={**thresholds, "missile": missile_score + 1e-9}, average_length=10.0) == ["the"]
+    best = {**thresholds, "the": 2.0}
+    assert impact_words(text, Impact(top=thresholds, best=best, average_length=10.0)) == (
+        ["missile", "the"],
+        ["missile"],
+    )
+    raised = {**thresholds, "missile": missile_score + 1e-9}
+    assert impact_words(text, Impact(top=raised, best=raised, average_length=10.0)) == (["the"], ["the"])
+
+
+def test_the_best_tier_keeps_fewer_essays_per_word_than_the_top_tier():
+    # A sample of 200 texts from a library of 20,000, each holding "war" 1 to 50 times: the top
+    # tier keeps about 1,500 of the library's essays for it (16 of the sample), the best tier 400 (4).
+    sample = [f"essay {i} " + "war " * (1 + i % 50) + "filler " * 40 for i in range(200)]
+    impact = compute_thresholds(sample, library_size=20_000)
+    tops = [impact_words(text, impact) for text in sample]
+    in_top = sum("war" in top for top, _ in tops)
+    in_best = sum("war" in best for _, best in tops)
+    assert (in_best, in_top) == (4, 16)
+    assert all(set(best) <= set(top) for top, best in tops)
 
 
 def test_a_one_word_block_matches_a_whole_word_only():

@@ -280,6 +280,7 @@ class TestLargeResultSets:
             monkeypatch.setattr(module, "RANK_CANDIDATES", 4)
             monkeypatch.setattr(module, "COUNT_CAP", 6)
             monkeypatch.setattr(module, "RECENT_WINDOW", 2)
+        monkeypatch.setattr(postgres, "EXACT_RANK_LIMIT", 4)
         filler = " ".join(f"Sentence {n} about trade routes and harbours." for n in range(30))
         # The first essay indexed names the query word in its title, the rest only in their
         # text: it is not among the newest matches, so only the title can make it a candidate.
@@ -320,6 +321,52 @@ class TestLargeResultSets:
             matches = Essay.objects.filter(pk__in=[e.pk for e in essays])
             expected = list(matches.order_by(f"-{field}", "-pk").values_list("slug", flat=True))
             assert hit_slugs(results) == expected
+
+
+@pytest.fixture
+def heavy_users(section, monkeypatch):  # type: ignore[no-untyped-def]
+    """Fourteen essays using "caravels" 1 to 14 times in texts of the same length, with the
+    ranking, count and impact tiers made small so the bounded ranking serves the query."""
+    from redink.search import impact
+    from redink.search.backends import postgres, sqlite_fts5
+    from redink.testing.factories import make_essay
+
+    for module in (postgres, sqlite_fts5):
+        monkeypatch.setattr(module, "RANK_CANDIDATES", 10)
+        monkeypatch.setattr(module, "COUNT_CAP", 12)
+        monkeypatch.setattr(module, "RECENT_WINDOW", 2)
+    monkeypatch.setattr(postgres, "EXACT_RANK_LIMIT", 10)
+    monkeypatch.setattr(impact, "TOP_PER_WORD", 8)
+    monkeypatch.setattr(impact, "BEST_PER_WORD", 3)
+    uses = [9, 2, 14, 5, 11, 1, 7, 13, 4, 10, 3, 12, 6, 8]
+    essays = {}
+    for n in uses:
+        words = ["caravels"] * n + ["harbours"] * (20 - n)
+        text = "Trade routes.\n\n" + " ".join(words) + ".\n\n" + "Ports and tides. " * 20
+        essays[n] = make_essay(section=section, title=f"Harbour study {n}", text=text)
+    call_command("rebuild_search_index", "--quiet")
+    return essays
+
+
+@pytest.mark.parametrize("per_page", [3, 4])
+def test_a_common_word_pages_through_its_heaviest_users_first(heavy_users, per_page):
+    """Its top eight essays are ranked, the best three first: pages of three take the first
+    from the best tier and the next from the top tier; pages of four, both from the top tier."""
+    from redink.search.backends import get_backend
+    from redink.search.backends.base import SearchRequest
+    from redink.search.documents import document_for
+
+    backend = get_backend()
+    shown = []
+    for page in (1, 2):
+        request = SearchRequest(query=parse_query("caravels"), per_page=per_page, page=page, with_facets=False)
+        result = backend.search(request)
+        assert result.total_capped
+        shown += [hit.essay_id for hit in result.hits]
+    heaviest = [heavy_users[n].pk for n in range(14, 14 - 2 * per_page, -1)]
+    assert shown == heaviest
+    best = {n for n, essay in heavy_users.items() if "caravels" in document_for(essay).best.split()}
+    assert best == {14, 13, 12}
 
 
 def test_postgresql_search_rows_stay_narrow(section):
