@@ -67,12 +67,11 @@ SCHEMA = [
         best tsvector NOT NULL DEFAULT ''::tsvector
     )""",
     "ALTER TABLE search_document ADD COLUMN IF NOT EXISTS best tsvector NOT NULL DEFAULT ''::tsvector",
-    # Keep each row narrow: the document, the free text and the `top` words go out of line (TOAST),
-    # (and the `best` words) go out of line, leaving the title, its vector and the filter
-    # columns in a row of about 250 bytes. The
-    # count and facet pass reads up to 10,001 matching rows; at about 1.1 KB a row (the `top`
-    # vector stayed inline under the default 2 KB target) the heap outgrew Debian's default
-    # 128 MB of shared buffers. `top` and `best` are read only when a phrase query's candidates
+    # Keep each row narrow: the document, the free text and the `top` and `best` words go out of
+    # line (TOAST), leaving the title, its vector and the filter columns in a row of about 250
+    # bytes. The count and facet pass reads up to 10,001 matching rows; at about 1.1 KB a row
+    # (the `top` vector stayed inline under the default 2 KB target) the heap outgrew Debian's
+    # default 128 MB of shared buffers. `top` and `best` are read only when a phrase query's candidates
     # (or a lossy bitmap's) are rechecked.
     "ALTER TABLE search_document SET (toast_tuple_target = 512)",
     "ALTER TABLE search_document ALTER COLUMN top SET STORAGE EXTERNAL, ALTER COLUMN best SET STORAGE EXTERNAL, "
