@@ -21,6 +21,7 @@ from django.db import transaction
 
 from redink.catalogue.models import Essay
 
+from .cards import ID_CHUNK
 from .models import RelatedEssay, RelatedLevel, RelatedSignature, RelatedTerm
 from .ranking import LEVEL, MIN_SIMILARITY, RELATED_LIMIT, SECTION, SUBJECT, Choice, best_in_tier, merged
 from .rebuild import rebuild_level
@@ -31,7 +32,6 @@ from .store import Entry, forget_essays, store_lists, store_signatures
 from .text import term_counts
 
 _PUBLISHED = Essay.Status.PUBLISHED
-_CHUNK = 900
 
 
 def level_due_for_rebuild(*, level_id: int) -> bool:
@@ -52,9 +52,9 @@ def essay_signature(essay: Essay) -> Signature:
     counts = term_counts(f"{essay.title}\n{essay.body}")
     terms = sorted(counts)
     documents: dict[str, int] = {}
-    for offset in range(0, len(terms), _CHUNK):
+    for offset in range(0, len(terms), ID_CHUNK):
         documents.update(
-            RelatedTerm.objects.filter(level_id=essay.level_id, term__in=terms[offset : offset + _CHUNK]).values_list(
+            RelatedTerm.objects.filter(level_id=essay.level_id, term__in=terms[offset : offset + ID_CHUNK]).values_list(
                 "term", "documents"
             )
         )
@@ -142,8 +142,8 @@ class Refresher:
         )
         subjects: dict[int, int] = {}
         ids = sorted(open_ids.keys() - skip)
-        for offset in range(0, len(ids), _CHUNK):
-            nearby = Essay.objects.published_among(ids[offset : offset + _CHUNK])
+        for offset in range(0, len(ids), ID_CHUNK):
+            nearby = Essay.objects.published_among(ids[offset : offset + ID_CHUNK])
             subjects.update(
                 (pk, subject_id)
                 for pk, subject_id, level_id, section_id in nearby.values_list(
@@ -156,8 +156,8 @@ class Refresher:
             for other, subject_id in subjects.items()
             if open_ids[other] >= (SUBJECT if subject_id == essay.subject_id else LEVEL)
         )
-        for offset in range(0, len(candidates), _CHUNK):
-            chunk = RelatedSignature.objects.filter(essay_id__in=candidates[offset : offset + _CHUNK])
+        for offset in range(0, len(candidates), ID_CHUNK):
+            chunk = RelatedSignature.objects.filter(essay_id__in=candidates[offset : offset + ID_CHUNK])
             for other, terms in chunk.values_list("essay_id", "terms"):
                 score = cosine(signature, terms)
                 if score >= MIN_SIMILARITY:
@@ -169,8 +169,10 @@ class Refresher:
         """Put the essay into each taker's list where it now ranks among the first RELATED_LIMIT."""
         current: dict[int, list[Entry]] = defaultdict(list)
         ids = sorted(takers)
-        for offset in range(0, len(ids), _CHUNK):
-            rows = RelatedEssay.objects.filter(essay_id__in=ids[offset : offset + _CHUNK]).order_by("essay_id", "rank")
+        for offset in range(0, len(ids), ID_CHUNK):
+            rows = RelatedEssay.objects.filter(essay_id__in=ids[offset : offset + ID_CHUNK]).order_by(
+                "essay_id", "rank"
+            )
             fields = ("essay_id", "related_id", "tier", "score", "snippet", "title", "slug", "word_count")
             for owner, related_id, tier, score, snippet, title, slug, words, marked, section_name in rows.values_list(
                 *fields, "is_teacher_marked", "section_name"

@@ -6,9 +6,8 @@ from dataclasses import dataclass
 
 from redink.catalogue.models import Essay
 
+from .cards import ID_CHUNK
 from .snippets import PREVIEW_FIELDS, FreeText, free_text
-
-_CHUNK = 900
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,8 +30,8 @@ def load_sources(essay_ids: set[int], cache: dict[int, Source]) -> None:
     missing = sorted(essay_ids - cache.keys())
     fields = (*PREVIEW_FIELDS, "title", "slug", "is_teacher_marked", "section__name")
     essays = Essay.objects.select_related("section").only(*fields)
-    for offset in range(0, len(missing), _CHUNK):
-        for essay in essays.filter(pk__in=missing[offset : offset + _CHUNK]):
+    for offset in range(0, len(missing), ID_CHUNK):
+        for essay in essays.filter(pk__in=missing[offset : offset + ID_CHUNK]):
             facts = CardFacts(
                 title=essay.title,
                 slug=essay.slug,

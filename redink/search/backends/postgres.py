@@ -299,30 +299,29 @@ class PostgresBackend(SearchBackend):
         are more than the count reads."""
         limit = request.per_page
         if request.sort == "relevance":
-            rank = f"ts_rank_cd('{RANK_WEIGHTS}', document, ({q_sql}))"
-            if total <= EXACT_RANK_LIMIT:
-                # GIN matches of a plain tsquery need no recheck: each document is read once,
-                # by the ranking.
-                cursor.execute(
-                    f"SELECT essay_id FROM search_document WHERE {where} ORDER BY {rank} DESC, essay_id DESC "
-                    "LIMIT %s OFFSET %s",
-                    [*params, *q_params, limit, offset],
-                )
-                return [row[0] for row in cursor.fetchall()]
-            # Bounded: matches with a query word in the title, essays among the top for one of
-            # the query's common words (impact.py), and, when the count read every match, the
-            # newest of them. Being top for a word implies holding it, so for a one-word query
-            # the top essays are matches without a test against the full document. Each
-            # candidate costs a document fetched from out-of-line storage, so a query over the
-            # whole library takes the narrower `best` tier; with a level, subject or section
-            # the best matches are spread over the levels and the wider `top` tier serves.
-            filtered = request.level_id or request.subject_id or request.section_id
-            if _one_word(request.query) and not filtered and offset + limit <= BEST_TIER_ROWS:
-                ids = self._bounded_ids(cursor, request, where, params, q_sql, q_params, newest, offset, tier="best")
-                if len(ids) == limit:
-                    return ids
-                # Fewer best essays than the page needs: the wider tier has the rest.
-            return self._bounded_ids(cursor, request, where, params, q_sql, q_params, newest, offset, tier="top")
+            if total > EXACT_RANK_LIMIT:
+                # Bounded: matches with a query word in the title, essays among the top for one
+                # of the query's common words (impact.py), and, when the count read every match,
+                # the newest of them. Each candidate costs a document fetched from out-of-line
+                # storage, so a one-word query over the whole library takes the narrower `best`
+                # tier for its first pages; with a level, subject or section the best matches
+                # are spread over the levels and the wider `top` tier serves. A page the
+                # candidates cannot fill falls to the wider tier, then (up to RANK_CANDIDATES
+                # matches) to the exact ranking: every page up to the count holds results.
+                filtered = request.level_id or request.subject_id or request.section_id
+                narrow = _one_word(request.query) and not filtered and offset + limit <= BEST_TIER_ROWS
+                for tier in ("best", "top") if narrow else ("top",):
+                    ids = self._bounded_ids(cursor, request, where, params, q_sql, q_params, newest, offset, tier=tier)
+                    if len(ids) == limit or (tier == "top" and total > RANK_CANDIDATES):
+                        return ids
+            # Exact. GIN matches of a plain tsquery need no recheck: each document is read once,
+            # by the ranking.
+            cursor.execute(
+                f"SELECT essay_id FROM search_document WHERE {where} ORDER BY {_rank(q_sql)} DESC, essay_id DESC "
+                "LIMIT %s OFFSET %s",
+                [*params, *q_params, limit, offset],
+            )
+            return [row[0] for row in cursor.fetchall()]
         if request.sort == "newest":
             # Publishing reindexes an essay, so the search row's date is the essay's.
             rows, key, order = "search_document e", "e.essay_id", "e.published_at DESC NULLS LAST, e.essay_id DESC"
@@ -353,9 +352,11 @@ class PostgresBackend(SearchBackend):
         return [row[0] for row in cursor.fetchall()]
 
     def _bounded_ids(self, cursor, request, where, params, q_sql, q_params, newest, offset, *, tier: str) -> list[int]:  # type: ignore[no-untyped-def]
-        """A page of the bounded ranking, its candidates drawn from the `top` or `best` tier."""
+        """A page of the bounded ranking, its candidates drawn from the `top` or `best` tier.
+        Being in a tier for a word implies holding it, so for a one-word query the tier's
+        essays are matches without a test against the full document."""
         limit = request.per_page
-        rank = f"ts_rank_cd('{RANK_WEIGHTS}', document, ({q_sql}))"
+        rank = _rank(q_sql)
         any_sql, any_params = _any_phrase_sql(request.query)
         t_sql, t_params = _filters(request)
         if _one_word(request.query):
@@ -431,7 +432,7 @@ class PostgresBackend(SearchBackend):
         with _through_gin_indexes() as cursor:
             cursor.execute(
                 f"SELECT essay_id FROM search_document WHERE document @@ ({q_sql}){f_sql} "
-                f"ORDER BY ts_rank_cd('{RANK_WEIGHTS}', document, ({q_sql})) DESC, essay_id DESC LIMIT %s",
+                f"ORDER BY {_rank(q_sql)} DESC, essay_id DESC LIMIT %s",
                 [*q_params, *f_params, *q_params, k],
             )
             return [row[0] for row in cursor.fetchall()]
@@ -513,6 +514,10 @@ def _through_gin_indexes() -> Iterator[Any]:
         yield cursor
         if nested:
             cursor.execute("SELECT set_config('enable_seqscan', %s, true)", [previous])
+
+
+def _rank(q_sql: str) -> str:
+    return f"ts_rank_cd('{RANK_WEIGHTS}', document, ({q_sql}))"
 
 
 def _one_word(query: ParsedQuery) -> bool:

@@ -369,6 +369,20 @@ def test_a_common_word_pages_through_its_heaviest_users_first(heavy_users, per_p
     assert best == {14, 13, 12}
 
 
+def test_pages_past_the_ranked_candidates_still_hold_results(heavy_users, monkeypatch):
+    """With up to RANK_CANDIDATES matches, a page the bounded ranking's candidates (the top
+    eight) cannot fill comes from the exact ranking: the count promises it."""
+    from redink.search.backends import get_backend, postgres, sqlite_fts5
+    from redink.search.backends.base import SearchRequest
+
+    for module in (postgres, sqlite_fts5):
+        monkeypatch.setattr(module, "RANK_CANDIDATES", 20)
+    request = SearchRequest(query=parse_query("caravels"), per_page=4, page=3, with_facets=False)
+    result = get_backend().search(request)
+    assert result.total_capped
+    assert [hit.essay_id for hit in result.hits] == [heavy_users[n].pk for n in (6, 5, 4, 3)]
+
+
 def test_postgresql_search_rows_stay_narrow(section):
     """PostgreSQL keeps each essay's document, free text and high-impact words out of line. The
     count and facet pass reads one row per match (up to 10,001), so rows of a kilobyte or more
