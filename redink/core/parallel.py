@@ -1,6 +1,9 @@
 """Pure work spread over forked worker processes, results in order (for bulk commands).
 
-The parent keeps the database: workers get plain data, compute, and send plain data back.
+Workers get plain data, compute, and send plain data back. The parent closes its database
+connections before forking, so a worker that must ask the database something (the search
+index asks PostgreSQL for word stems) opens its own; a parent inside a transaction cannot
+close its connection, so it does the work itself.
 A bounded window of jobs is in flight, so results never pile up in memory when the parent's
 own work (writing them) is the slower side.
 """
@@ -30,11 +33,11 @@ def default_workers() -> int:
 def ordered_map(func: Callable[[Job], Result], jobs: Iterable[Job], *, workers: int) -> Iterator[Result]:
     """`map(func, jobs)` run by `workers` forked processes (in this process when 1, or where
     fork is unavailable). `func` must be a module-level function; jobs are consumed lazily."""
-    if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+    in_transaction = any(c.in_atomic_block for c in connections.all(initialized_only=True))
+    if workers <= 1 or in_transaction or "fork" not in multiprocessing.get_all_start_methods():
         yield from map(func, jobs)
         return
-    if not any(c.in_atomic_block for c in connections.all(initialized_only=True)):
-        connections.close_all()  # a forked child must not share the parent's open connection
+    connections.close_all()  # a forked child must not share the parent's open connection
     with multiprocessing.get_context("fork").Pool(processes=workers, initializer=_die_with_parent) as pool:
         remaining = iter(jobs)
         pending = deque(pool.apply_async(func, (job,)) for job in islice(remaining, 3 * workers))

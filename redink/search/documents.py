@@ -7,7 +7,7 @@ free part alone.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import chain
 from typing import TYPE_CHECKING
@@ -35,6 +35,12 @@ class SearchDocument:
     top: str = ""
     # The narrower tier: its title's words and the common words it is among the best for.
     best: str = ""
+    # A backend's own form of the document, made ahead by the process that made the document
+    # (PostgreSQL's tsvector literals: backends/tsvector.py), or None to make it when indexed.
+    prepared: tuple[str, ...] | None = None
+    # The words of the title, free and hidden text (`words_of`), as found while making the
+    # document, for its preparation; not kept past it.
+    words: tuple[tuple[str, ...], ...] | None = field(default=None, compare=False, repr=False)
 
     @property
     def facets(self) -> str:
@@ -93,8 +99,10 @@ def document_for(essay: Essay, *, impact: Impact | None = None) -> SearchDocumen
 
     visible = essay_text_for(essay=essay, viewer=None)
     free, hidden = split_free_hidden(essay.body.split(), visible.blocks)
-    top, best = impact_words(f"{essay.title} {essay.body}", impact if impact is not None else load_thresholds())
-    title_words = set(words_of(essay.title))
+    words = (words_of(essay.title), words_of(free), words_of(hidden))
+    # The free and hidden words are the body's words, split once for both uses.
+    top, best = impact_words(sum(words, ()), impact if impact is not None else load_thresholds())
+    title_words = set(words[0])
     return SearchDocument(
         essay_id=essay.pk,
         title=essay.title,
@@ -107,4 +115,5 @@ def document_for(essay: Essay, *, impact: Impact | None = None) -> SearchDocumen
         published_at=essay.published_at,
         top=" ".join(sorted(set(top) | title_words)),
         best=" ".join(sorted(set(best) | title_words)),
+        words=words,
     )

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from .models import ImpactThreshold
@@ -33,13 +33,15 @@ BEST_PER_WORD = 400
 COMMON_SHARE = 0.01
 
 
-def term_scores(text: str, *, average_length: float, among: Mapping[str, float] | None = None) -> dict[str, float]:
-    """bm25's term-frequency part for every word of one essay (or only its words in `among`:
-    indexing asks about the common words of every essay)."""
-    counts = Counter(words_of(text))
-    length = sum(counts.values()) or 1
-    norm = K1 * (1 - B + B * length / max(average_length, 1.0))
-    return {word: tf * (K1 + 1) / (tf + norm) for word, tf in counts.items() if among is None or word in among}
+def term_scores(
+    words: Sequence[str], *, average_length: float, among: Mapping[str, float] | None = None
+) -> dict[str, float]:
+    """bm25's term-frequency part for every word of one essay, given as its words (`words_of`),
+    or only for its words in `among` (indexing asks about the common words of every essay)."""
+    counts = Counter(words)
+    norm = K1 * (1 - B + B * (len(words) or 1) / max(average_length, 1.0))
+    scored = counts.keys() if among is None else counts.keys() & among.keys()
+    return {word: counts[word] * (K1 + 1) / (counts[word] + norm) for word in scored}
 
 
 @dataclass(frozen=True)
@@ -64,10 +66,11 @@ def compute_thresholds(sample: Iterable[str], *, library_size: int) -> Impact:
     texts = list(sample)
     if not texts:
         return Impact()
-    average_length = sum(len(words_of(t)) for t in texts) / len(texts)
+    essays = [words_of(t) for t in texts]
+    average_length = sum(map(len, essays)) / len(essays)
     scores: dict[str, list[float]] = defaultdict(list)
-    for text in texts:
-        for word, score in term_scores(text, average_length=average_length).items():
+    for words in essays:
+        for word, score in term_scores(words, average_length=average_length).items():
             scores[word].append(score)
     top, best = {}, {}
     for word, values in scores.items():
@@ -99,11 +102,11 @@ def load_thresholds() -> Impact:
     return Impact(top=top, best=best, average_length=average_length)
 
 
-def impact_words(text: str, impact: Impact) -> tuple[list[str], list[str]]:
-    """The common words this essay scores at or above their top threshold for, and those it
-    scores at or above their best threshold for."""
+def impact_words(words: Sequence[str], impact: Impact) -> tuple[list[str], list[str]]:
+    """The common words this essay (its words, `words_of`) scores at or above their top
+    threshold for, and those it scores at or above their best threshold for."""
     if not impact.top:
         return [], []
-    scores = term_scores(text, average_length=impact.average_length, among=impact.top)
+    scores = term_scores(words, average_length=impact.average_length, among=impact.top)
     top = sorted(word for word, score in scores.items() if score >= impact.top[word])
     return top, [word for word in top if scores[word] >= impact.best[word]]

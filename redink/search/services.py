@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 
-from django.db import connection
-
 from redink.catalogue.models import Essay
 from redink.core.parallel import default_workers, ordered_map
 
@@ -44,13 +42,14 @@ PARALLEL_MIN = 5000
 
 def _documents_of(job: tuple[list[Essay], Impact]) -> list[SearchDocument]:
     essays, impact = job
-    return [document_for(essay, impact=impact) for essay in essays]
+    return get_backend().prepare([document_for(essay, impact=impact) for essay in essays])
 
 
 def published_documents(*, impact: Impact, chunk: int = 1000, workers: int = 1) -> Iterator[SearchDocument]:
-    """Every published essay's search document, in id order. With `workers` > 1, forked
-    processes make them (splitting the text, finding its high-impact words: most of a
-    rebuild's time in Python) while this process writes the index."""
+    """Every published essay's search document, in id order, prepared for the backend. With
+    `workers` > 1, forked processes make them (splitting the text, finding its high-impact
+    words, making PostgreSQL's vectors: most of a rebuild's time in Python) while this process
+    writes the index."""
 
     def batches() -> Iterator[tuple[list[Essay], Impact]]:
         queryset = Essay.objects.published().order_by("pk")
@@ -72,7 +71,6 @@ def search_rebuild(*, progress: Callable[[int], None] | None = None) -> int:
     sample = (f"{t} {b}" for t, b in published.filter(pk__in=sample_ids).values_list("title", "body").iterator())
     impact = compute_thresholds(sample, library_size=size)
     store_thresholds(impact)
-    # Forked workers must not inherit a connection in the middle of a transaction (a migration's).
-    workers = default_workers() if size >= PARALLEL_MIN and not connection.in_atomic_block else 1
+    workers = default_workers() if size >= PARALLEL_MIN else 1
     documents = published_documents(impact=impact, workers=workers)
     return get_backend().rebuild(documents, progress=progress)

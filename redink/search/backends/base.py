@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from abc import ABC, abstractmethod
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -63,13 +64,15 @@ class TitleSuggestion:
     title: str
 
 
+# A spelling word: a word (`words_of`) of three or more letters, no digits or underscores.
+_SPELLING_WORD = re.compile(r"\b[^\W\d_]{3,}\b")
+
+
 def vocabulary_counts(texts: Iterable[str]) -> Counter[str]:
     """In how many of these texts each spelling word occurs (for the did-you-mean vocabulary)."""
-    from redink.search.query import words_of
-
     counts: Counter[str] = Counter()
     for text in texts:
-        counts.update({w for w in words_of(text) if len(w) >= 3 and w.isalpha()})
+        counts.update(set(_SPELLING_WORD.findall(text.lower())))
     return counts
 
 
@@ -103,6 +106,11 @@ class SearchBackend(ABC):
         with connection.cursor() as cursor:
             for statement in cls.drop:
                 cursor.execute(statement)
+
+    def prepare(self, documents: list[SearchDocument]) -> list[SearchDocument]:
+        """These documents with the backend's own form of them made ahead, where it has one.
+        A rebuild calls this in its worker processes, so that work is spread over them."""
+        return documents
 
     @abstractmethod
     def index(self, documents: Iterable[SearchDocument], *, update_vocabulary: bool = True) -> None:

@@ -81,12 +81,12 @@ def test_top_words_are_the_common_words_an_essay_scores_highly_for():
     missile_score = 12 * (K1 + 1) / (12 + norm)
     thresholds = {"missile": missile_score, "crisis": 5.0, "the": 0.1, "absent": 0.0}
     best = {**thresholds, "the": 2.0}
-    assert impact_words(text, Impact(top=thresholds, best=best, average_length=10.0)) == (
+    assert impact_words(words_of(text), Impact(top=thresholds, best=best, average_length=10.0)) == (
         ["missile", "the"],
         ["missile"],
     )
     raised = {**thresholds, "missile": missile_score + 1e-9}
-    assert impact_words(text, Impact(top=raised, best=raised, average_length=10.0)) == (["the"], ["the"])
+    assert impact_words(words_of(text), Impact(top=raised, best=raised, average_length=10.0)) == (["the"], ["the"])
 
 
 def test_the_best_tier_keeps_fewer_essays_per_word_than_the_top_tier():
@@ -94,7 +94,7 @@ def test_the_best_tier_keeps_fewer_essays_per_word_than_the_top_tier():
     # tier keeps about 1,500 of the library's essays for it (16 of the sample), the best tier 400 (4).
     sample = [f"essay {i} " + "war " * (1 + i % 50) + "filler " * 40 for i in range(200)]
     impact = compute_thresholds(sample, library_size=20_000)
-    tops = [impact_words(text, impact) for text in sample]
+    tops = [impact_words(words_of(text), impact) for text in sample]
     in_top = sum("war" in top for top, _ in tops)
     in_best = sum("war" in best for _, best in tops)
     assert (in_best, in_top) == (4, 16)

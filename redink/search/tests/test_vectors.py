@@ -1,0 +1,113 @@
+"""The search index's words: what a query's words meet, on both databases, and PostgreSQL's
+document vectors, made in Python, against the ones PostgreSQL makes itself."""
+
+import pytest
+from django.db import connection
+
+from redink.search.selectors import search_essays
+from redink.testing.factories import make_essay
+
+pytestmark = pytest.mark.django_db
+
+
+def found(raw: str) -> list[str]:
+    return [r.essay.title for r in search_essays(raw=raw, params={}, viewer=None).results]
+
+
+def test_numbers_and_joined_words_are_found_as_typed(section):
+    long_tail = " ".join(f"Filler sentence {n} keeps the preview short." for n in range(30))
+    make_essay(
+        section=section,
+        title="Enzyme activity and pH",
+        text=f"Catalase worked fastest at a pH of 6.5 and a well-known 37.5 degrees.\n\n{long_tail}\n\n"
+        "The variable named rate_constant_k held the fitted value.",
+    )
+    make_essay(section=section, title="Osmosis in potato cylinders", text=f"Potato cylinders lost mass.\n\n{long_tail}")
+    assert found("6.5") == ["Enzyme activity and pH"]
+    assert found('"pH of 6.5"') == ["Enzyme activity and pH"]
+    assert found("37.5 degrees") == ["Enzyme activity and pH"]
+    assert found('"well-known 37.5"') == ["Enzyme activity and pH"]
+    assert found("rate_constant_k") == ["Enzyme activity and pH"]
+    assert found('"named rate constant k"') == ["Enzyme activity and pH"]
+
+
+@pytest.fixture
+def postgresql():  # type: ignore[no-untyped-def]
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's document vectors")
+    from redink.search.backends.tsvector import VectorMaker, tokens_of
+
+    return VectorMaker("english"), tokens_of
+
+
+def pg_vector(parts: list[tuple[list[str], str]]) -> str:
+    """PostgreSQL's own vector of the same words: each part through to_tsvector, joined by ||."""
+    sql = " || ".join(f"setweight(to_tsvector('english', %s), '{weight or 'D'}')" for _, weight in parts)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT ({sql})::text", [" ".join(tokens) for tokens, _ in parts])
+        return cursor.fetchone()[0]
+
+
+def as_vector(literal: str) -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT %s::tsvector::text", [literal])
+        return cursor.fetchone()[0]
+
+
+TEXTS = {
+    "plain": ("The causes of the First World War", "The war began in 1914. The alliances were to blame.", "It ended."),
+    "stop words at the edges": ("The war of the", "and the war was over and", "the end of it all, the"),
+    "numbers and joins": ("pH 6.5 and rate_k", "At 37.5 degrees, well-known snake_case_words: café, naïve.", "x_y_z"),
+    "all stop words": ("The", "and the of", "was"),
+    "empty parts": ("", "Only the free text here.", ""),
+    "a word past 255 uses": ("Rain", "rain " * 300 + "sun", "rain " * 40 + "clouds"),
+    "past the last position": ("Long", "word " * 9000 + "middle", "tail " * 9000 + "end of the essay"),
+}
+
+
+@pytest.mark.parametrize("name", TEXTS)
+def test_postgresql_vectors_are_the_ones_postgresql_makes(postgresql, name):
+    maker, tokens_of = postgresql
+    title, free, hidden = TEXTS[name]
+    parts = [(list(tokens_of(title)), "A"), (list(tokens_of(free)), "B"), (list(tokens_of(hidden)), "")]
+    with connection.cursor() as cursor:
+        maker.learn(cursor, {token for tokens, _ in parts for token in tokens})
+    expected = pg_vector(parts)
+    assert as_vector(maker.literal(parts)) == expected
+    # The word-at-a-time path, taken by the texts the quick path cannot make, agrees too.
+    assert as_vector(maker._exact_literal(parts)) == expected
+
+
+def test_postgresql_words_its_parser_splits_keep_their_positions(postgresql):
+    maker, _ = postgresql
+    # A word that PostgreSQL's parser cuts into several tokens (a superscript two is neither
+    # letter nor digit to it) takes the positions of all of them.
+    parts = [(["area", "x²y", "of", "the", "x²y", "field"], "B")]
+    with connection.cursor() as cursor:
+        maker.learn(cursor, set(parts[0][0]))
+    assert maker.several  # the word went the word-at-a-time way
+    assert as_vector(maker.literal(parts)) == pg_vector(parts)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_documents_prepared_in_worker_processes_are_the_ones_made_here(section):
+    from redink.search.backends import get_backend
+    from redink.search.impact import load_thresholds
+    from redink.search.services import published_documents
+
+    long_tail = " ".join(f"Sentence {n} of the essay about trade winds and caravels." for n in range(30))
+    for n in range(7):
+        make_essay(section=section, title=f"Sailing routes, part {n}", text=f"Part {n} opens here.\n\n{long_tail}")
+    impact = load_thresholds()
+    here = list(published_documents(impact=impact, chunk=2, workers=1))
+    if connection.vendor == "postgresql":
+        from redink.search.backends.postgres import VECTORS
+
+        VECTORS.known.clear()  # the workers ask PostgreSQL for the stems, on their own connections
+    forked = list(published_documents(impact=impact, chunk=2, workers=2))
+    assert [d.essay_id for d in forked] == [d.essay_id for d in here]
+    assert [d.prepared for d in forked] == [d.prepared for d in here]
+    assert all(d.prepared for d in forked) == (connection.vendor == "postgresql")
+    # And they index as the ones made here do.
+    get_backend().rebuild(forked)
+    assert len(found("caravels")) == 7
