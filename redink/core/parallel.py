@@ -40,10 +40,10 @@ def ordered_map(func: Callable[[Job], Result], jobs: Iterable[Job], *, workers: 
     connections.close_all()  # a forked child must not share the parent's open connection
     with multiprocessing.get_context("fork").Pool(processes=workers, initializer=_die_with_parent) as pool:
         remaining = iter(jobs)
-        pending = deque(pool.apply_async(func, (job,)) for job in islice(remaining, 3 * workers))
+        pending = deque(pool.apply_async(_closing, (func, job)) for job in islice(remaining, 3 * workers))
         while pending:
             result = pending.popleft().get()
-            pending.extend(pool.apply_async(func, (job,)) for job in islice(remaining, 1))
+            pending.extend(pool.apply_async(_closing, (func, job)) for job in islice(remaining, 1))
             yield result
 
 
@@ -56,6 +56,15 @@ def chunked(items: Iterable[Job], size: int) -> Iterator[list[Job]]:
             chunk = []
     if chunk:
         yield chunk
+
+
+def _closing(func: Callable[[Job], Result], job: Job) -> Result:
+    """Run one job in a worker, then close any database connection it opened: the pool ends its
+    workers with a signal, which would cut a connection off mid-session."""
+    try:
+        return func(job)
+    finally:
+        connections.close_all()
 
 
 def _die_with_parent() -> None:

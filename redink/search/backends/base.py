@@ -4,7 +4,7 @@ import re
 from abc import ABC, abstractmethod
 from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import ClassVar
 
 from django.db import connection
@@ -64,15 +64,17 @@ class TitleSuggestion:
     title: str
 
 
-# A spelling word: a word (`words_of`) of three or more letters, no digits or underscores.
+# A run of three or more letters alone (no digits or underscores): a candidate spelling word.
 _SPELLING_WORD = re.compile(r"\b[^\W\d_]{3,}\b")
 
 
 def vocabulary_counts(texts: Iterable[str]) -> Counter[str]:
-    """In how many of these texts each spelling word occurs (for the did-you-mean vocabulary)."""
+    """In how many of these texts each spelling word occurs (for the did-you-mean vocabulary):
+    the words (`words_of`) of three or more letters."""
     counts: Counter[str] = Counter()
     for text in texts:
-        counts.update(set(_SPELLING_WORD.findall(text.lower())))
+        # Lower-cased as words_of does, after splitting; isalpha leaves out numerals (½, ⅻ).
+        counts.update(set(filter(str.isalpha, " ".join(set(_SPELLING_WORD.findall(text))).lower().split())))
     return counts
 
 
@@ -108,9 +110,10 @@ class SearchBackend(ABC):
                 cursor.execute(statement)
 
     def prepare(self, documents: list[SearchDocument]) -> list[SearchDocument]:
-        """These documents with the backend's own form of them made ahead, where it has one.
-        A rebuild calls this in its worker processes, so that work is spread over them."""
-        return documents
+        """These documents with the backend's own form of them made ahead, where it has one,
+        and without the words kept for it. A rebuild calls this in its worker processes, so that
+        work is spread over them."""
+        return [replace(d, words=None) for d in documents]
 
     @abstractmethod
     def index(self, documents: Iterable[SearchDocument], *, update_vocabulary: bool = True) -> None:

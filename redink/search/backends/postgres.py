@@ -421,19 +421,20 @@ class PostgresBackend(SearchBackend):
             source = "(SELECT replace(e.body, E'\\n\\n', ' ') FROM catalogue_essay e WHERE e.id = d.essay_id)"
         else:
             source = "d.free"
-        # A match is visible when the free-text snippet highlights a query word or the title
-        # holds one (the page highlights titles itself).
+        # A match is visible when the title or the free text (weights A and B of the document)
+        # holds a query phrase. Not from the highlights: ts_headline splits the text with
+        # PostgreSQL's parser, which keeps "6.5" whole where the index and the query hold 6 and 5.
         any_sql, any_params = _any_phrase_sql(query)
         cursor.execute(
-            f"SELECT d.essay_id, ts_headline('{CONFIG}', {source}, ({q_sql}), %s), d.title_vector @@ ({any_sql}) "
-            "FROM search_document d WHERE d.essay_id = ANY(%s)",
+            f"SELECT d.essay_id, ts_headline('{CONFIG}', {source}, ({q_sql}), %s), "
+            f"ts_filter(d.document, '{{a,b}}') @@ ({any_sql}) FROM search_document d WHERE d.essay_id = ANY(%s)",
             [*q_params, HEADLINE, *any_params, ids],
         )
         rows = {row[0]: (row[1] or "", bool(row[2])) for row in cursor.fetchall()}
         hits = []
         for essay_id in ids:
             snippet, visible_match = rows.get(essay_id, ("", False))
-            matched_hidden_only = not full_access and MARK_START not in snippet and not visible_match
+            matched_hidden_only = not full_access and not visible_match
             hits.append(Hit(essay_id=essay_id, snippet=snippet, matched_hidden_only=matched_hidden_only))
         return hits
 

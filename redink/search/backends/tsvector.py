@@ -18,6 +18,7 @@ split into words, would miss.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from operator import itemgetter
 from typing import Any
 
@@ -28,14 +29,17 @@ MAX_POSITION = 16383  # PostgreSQL's highest word position
 PART_POSITIONS = 255  # positions to_tsvector keeps per lexeme
 VECTOR_POSITIONS = 256  # positions `||` keeps per lexeme
 # Each position's text in a literal, by weight ("" is D, which a literal leaves unsaid).
-_SPOT_TEXT = {weight: [f"{spot}{weight}" for spot in range(MAX_POSITION + 1)] for weight in ("A", "B", "C", "")}
-# Remembered words; past this many the memory starts again (a long-lived web process).
-MAX_KNOWN_WORDS = 500_000
+_SPOT_TEXT = {weight: [f"{spot}{weight}" for spot in range(MAX_POSITION + 1)] for weight in ("A", "B", "")}
+# Remembered words. Past this many (about 30 MB) the memory starts again: a rebuild of a
+# 160,000-essay library meets fewer, a long-lived web process may meet more in time.
+MAX_KNOWN_WORDS = 200_000
 
-# What a word stems to: one lexeme (most words), None (a stop word) or, for a word the
-# parser splits further, its (offset, lexeme) pairs and the positions it takes.
+# What a word stems to: one lexeme taking one position (most words), None (a stop word) or,
+# for any other word, its (offset, lexeme) pairs and the number of positions it takes (a
+# word the parser cuts into several tokens, or into none: "x²y" is x and y, "²" nothing).
+# The lexemes are kept quoted for a literal.
 Stem = str | None | tuple[tuple[tuple[int, str], ...], int]
-# (The lexemes are kept quoted for a literal.)
+_UNKNOWN = object()
 
 
 def tokens_of(text: str, words: Sequence[str] | None = None) -> Sequence[str]:
@@ -48,11 +52,18 @@ def tokens_of(text: str, words: Sequence[str] | None = None) -> Sequence[str]:
     return [part for word in words for part in word.split("_") if part]
 
 
+@dataclass(frozen=True)
+class Stems:
+    """The stems of one batch's words, and which of them are not one lexeme in one position."""
+
+    of: dict[str, Stem]
+    several: set[str]
+
+
 class VectorMaker:
     def __init__(self, config: str) -> None:
         self.config = config
         self.known: dict[str, Stem] = {}
-        self.several: set[str] = set()  # the known words that stem to more than one lexeme
 
     def make(self, cursor: Any, documents: Sequence[SearchDocument]) -> list[tuple[str, str, str, str]]:
         """Each document's (document, title, top, best) tsvector literals: title (weight A),
@@ -74,54 +85,75 @@ class VectorMaker:
         for doc_parts in parts:
             for tokens in doc_parts:
                 words.update(tokens)
-        self.learn(cursor, words)
+        stems = self.stems(cursor, words)
         return [
             (
-                self.literal(((title, "A"), (free, "B"), (hidden, ""))),
-                self.literal(((title, ""),)),
-                self.literal(((top, ""),)),
-                self.literal(((best, ""),)),
+                self.literal(((title, "A"), (free, "B"), (hidden, "")), stems),
+                self.literal(((title, ""),), stems),
+                self.literal(((top, ""),), stems),
+                self.literal(((best, ""),), stems),
             )
             for title, free, hidden, top, best in parts
         ]
 
-    def learn(self, cursor: Any, words: Iterable[str]) -> None:
-        """Ask PostgreSQL for the stems of the words not yet known, in one statement."""
-        new = [word for word in words if word not in self.known]
+    def stems(self, cursor: Any, words: Iterable[str]) -> Stems:
+        """The stems of these words: remembered, or asked of PostgreSQL in one statement."""
+        known = self.known
+        of: dict[str, Stem] = {}
+        several: set[str] = set()
+        new = []
+        for word in words:
+            stem = known.get(word, _UNKNOWN)
+            if stem is _UNKNOWN:
+                new.append(word)
+            else:
+                of[word] = stem  # type: ignore[assignment]
+                if stem.__class__ is tuple:
+                    several.add(word)
         if not new:
-            return
-        if len(self.known) + len(new) > MAX_KNOWN_WORDS:
-            self.known.clear()
-            self.several.clear()
+            return Stems(of, several)
+        # A word takes a position for each of its tokens that the configuration maps to a
+        # dictionary (a stop word included), as in to_tsvector.
         cursor.execute(
-            "SELECT w, v.lexeme, v.positions FROM unnest(%s::text[]) AS w "
-            f"LEFT JOIN LATERAL unnest(to_tsvector('{self.config}', w)) AS v ON true",
-            [new],
+            "SELECT w, (SELECT count(*) FROM ts_parse(c.cfgparser, w) AS t WHERE t.tokid IN "
+            "(SELECT maptokentype FROM pg_ts_config_map WHERE mapcfg = c.oid)), v.lexeme, v.positions "
+            "FROM pg_ts_config AS c, unnest(%s::text[]) AS w "
+            "LEFT JOIN LATERAL unnest(to_tsvector(%s::regconfig, w)) AS v ON true WHERE c.oid = %s::regconfig",
+            [new, self.config, self.config],
         )
+        widths: dict[str, int] = {}
         pairs: dict[str, list[tuple[int, str]]] = {word: [] for word in new}
-        for word, lexeme, positions in cursor.fetchall():
+        for word, width, lexeme, positions in cursor.fetchall():
+            widths[word] = width
             if lexeme is not None:
                 pairs[word].extend((position, _quote(lexeme)) for position in positions)
+        learnt: dict[str, Stem] = {}
         for word, found in pairs.items():
-            if not found:
-                self.known[word] = None
-            elif len(found) == 1 and found[0][0] == 1:
-                self.known[word] = found[0][1]
+            width = widths[word]
+            if not found and width == 1:
+                learnt[word] = None
+            elif len(found) == 1 and found[0][0] == 1 and width == 1:
+                learnt[word] = found[0][1]
             else:
-                found.sort()
-                self.known[word] = (tuple(found), found[-1][0])
-                self.several.add(word)
+                learnt[word] = (tuple(sorted(found)), width)
+                several.add(word)
+        of.update(learnt)
+        if len(known) + len(learnt) > MAX_KNOWN_WORDS:
+            known.clear()
+        known.update(learnt)
+        return Stems(of, several)
 
-    def literal(self, parts: Sequence[tuple[Sequence[str], str]]) -> str:
+    def literal(self, parts: Sequence[tuple[Sequence[str], str]], stems: Stems) -> str:
         """The tsvector literal of these (words, weight) parts joined in order."""
-        return self._common_literal(parts) or self._exact_literal(parts)
+        return self._common_literal(parts, stems) or self._exact_literal(parts, stems)
 
-    def _common_literal(self, parts: Sequence[tuple[Sequence[str], str]]) -> str | None:
+    def _common_literal(self, parts: Sequence[tuple[Sequence[str], str]], stems: Stems) -> str | None:
         """The literal of the common case, with the per-word work done by C loops: every word
         one lexeme or a stop word, under 16,384 words, no lexeme 255 times in one part.
         None otherwise."""
-        if self.several and not all(self.several.isdisjoint(tokens) for tokens, _ in parts):
+        if stems.several and not all(stems.several.isdisjoint(tokens) for tokens, _ in parts):
             return None
+        of = stems.of
         entries: dict[str, list[str]] = {}
         offset = 0
         for tokens, weight in parts:
@@ -130,7 +162,7 @@ class VectorMaker:
             spots = _SPOT_TEXT[weight][offset + 1 : offset + 1 + len(tokens)]
             found: dict[str, list[str]] = {}
             # Each word's stem beside its position's text, stop words (None) left out.
-            for stem, spot in filter(itemgetter(0), zip(map(self.known.__getitem__, tokens), spots, strict=True)):
+            for stem, spot in filter(itemgetter(0), zip(map(of.__getitem__, tokens), spots, strict=True)):
                 if stem in found:
                     found[stem].append(spot)  # type: ignore[index]
                 else:
@@ -140,7 +172,7 @@ class VectorMaker:
             if max(map(len, found.values())) > PART_POSITIONS:
                 return None
             last = len(tokens)  # the part's highest position: its last word not a stop word
-            while self.known[tokens[last - 1]] is None:
+            while of[tokens[last - 1]] is None:
                 last -= 1
             offset += last
             if entries:
@@ -151,9 +183,9 @@ class VectorMaker:
             entries.update(found)
         return " ".join(map("'{}':{}".format, entries.keys(), map(",".join, entries.values())))
 
-    def _exact_literal(self, parts: Iterable[tuple[Sequence[str], str]]) -> str:
+    def _exact_literal(self, parts: Iterable[tuple[Sequence[str], str]], stems: Stems) -> str:
         """The literal of any parts, a word at a time."""
-        known = self.known
+        known = stems.of
         entries: dict[str, list[str]] = {}
         offset = 0
         for tokens, weight in parts:

@@ -58,9 +58,12 @@ TEXTS = {
     "plain": ("The causes of the First World War", "The war began in 1914. The alliances were to blame.", "It ended."),
     "stop words at the edges": ("The war of the", "and the war was over and", "the end of it all, the"),
     "numbers and joins": ("pH 6.5 and rate_k", "At 37.5 degrees, well-known snake_case_words: café, naïve.", "x_y_z"),
+    # Words PostgreSQL's parser cuts further: "x²the" is x and the stop word "the" (two
+    # positions), a lone "²" nothing at all (a superscript two is neither letter nor digit to it).
+    "words the parser cuts": ("Area in m²", "the x²the cat sat on ² the x²y mat", "x²y ²"),
     "all stop words": ("The", "and the of", "was"),
     "empty parts": ("", "Only the free text here.", ""),
-    "a word past 255 uses": ("Rain", "rain " * 300 + "sun", "rain " * 40 + "clouds"),
+    "a word past 255 uses": ("Weather", "rain " * 300 + "sun", "rain " * 40 + "clouds"),
     "past the last position": ("Long", "word " * 9000 + "middle", "tail " * 9000 + "end of the essay"),
 }
 
@@ -71,22 +74,38 @@ def test_postgresql_vectors_are_the_ones_postgresql_makes(postgresql, name):
     title, free, hidden = TEXTS[name]
     parts = [(list(tokens_of(title)), "A"), (list(tokens_of(free)), "B"), (list(tokens_of(hidden)), "")]
     with connection.cursor() as cursor:
-        maker.learn(cursor, {token for tokens, _ in parts for token in tokens})
+        stems = maker.stems(cursor, {token for tokens, _ in parts for token in tokens})
     expected = pg_vector(parts)
-    assert as_vector(maker.literal(parts)) == expected
+    assert as_vector(maker.literal(parts, stems)) == expected
     # The word-at-a-time path, taken by the texts the quick path cannot make, agrees too.
-    assert as_vector(maker._exact_literal(parts)) == expected
+    assert as_vector(maker._exact_literal(parts, stems)) == expected
 
 
-def test_postgresql_words_its_parser_splits_keep_their_positions(postgresql):
-    maker, _ = postgresql
-    # A word that PostgreSQL's parser cuts into several tokens (a superscript two is neither
-    # letter nor digit to it) takes the positions of all of them.
-    parts = [(["area", "x²y", "of", "the", "x²y", "field"], "B")]
+def test_postgresql_stems_outlive_a_full_memory(postgresql, monkeypatch):
+    from redink.search.backends import tsvector
+
+    maker, tokens_of = postgresql
+    monkeypatch.setattr(tsvector, "MAX_KNOWN_WORDS", 5)
+    first = [(list(tokens_of("alpha beta gamma delta")), "")]
+    second = [(list(tokens_of("alpha beta epsilon zeta eta theta")), "")]
     with connection.cursor() as cursor:
-        maker.learn(cursor, set(parts[0][0]))
-    assert maker.several  # the word went the word-at-a-time way
-    assert as_vector(maker.literal(parts)) == pg_vector(parts)
+        maker.stems(cursor, set(first[0][0]))
+        # Learning this batch's new words fills the memory, which starts again; the batch's
+        # words already known must still be there for its vectors.
+        stems = maker.stems(cursor, set(second[0][0]))
+    assert as_vector(maker.literal(second, stems)) == pg_vector(second)
+    assert len(maker.known) <= 5
+
+
+def test_a_match_in_the_free_text_is_not_called_hidden(section):
+    """The page must not say "matched in the full essay" of a word the visitor can read, even
+    where PostgreSQL's snippet maker splits it otherwise (it keeps "6.5" whole)."""
+    long_tail = " ".join(f"Filler sentence {n} keeps the preview short." for n in range(30))
+    make_essay(section=section, title="Enzyme activity", text=f"Best at pH 6.5 here.\n\n{long_tail}\n\nHidden 7.25.")
+    hits = search_essays(raw="6.5", params={}, viewer=None).results
+    assert [hit.matched_hidden_only for hit in hits] == [False]
+    hidden = search_essays(raw="7.25", params={}, viewer=None).results
+    assert [hit.matched_hidden_only for hit in hidden] == [True]
 
 
 @pytest.mark.django_db(transaction=True)
