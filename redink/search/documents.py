@@ -41,6 +41,8 @@ class SearchDocument:
     # The words of the title, free and hidden text (`words_of`), as found while making the
     # document, for its preparation; not kept past it.
     words: tuple[tuple[str, ...], ...] | None = field(default=None, compare=False, repr=False)
+    # Its spelling words (title and free text: `spelling_words`), where made ahead.
+    spelling: frozenset[str] | None = field(default=None, compare=False, repr=False)
 
     @property
     def facets(self) -> str:

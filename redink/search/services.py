@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 from redink.catalogue.models import Essay
-from redink.core.parallel import default_workers, ordered_map
+from redink.core.parallel import chunked, default_workers, ordered_map
 
 from .backends import get_backend
 from .documents import SearchDocument, document_for
@@ -40,25 +40,21 @@ IMPACT_SAMPLE = 5000
 PARALLEL_MIN = 5000
 
 
-def _documents_of(job: tuple[list[Essay], Impact]) -> list[SearchDocument]:
-    essays, impact = job
+def _documents_of(job: tuple[int, int, Impact]) -> list[SearchDocument]:
+    first, last, impact = job
+    essays = Essay.objects.published().filter(pk__gte=first, pk__lte=last).order_by("pk")
     return get_backend().prepare([document_for(essay, impact=impact) for essay in essays])
 
 
 def published_documents(*, impact: Impact, chunk: int = 1000, workers: int = 1) -> Iterator[SearchDocument]:
     """Every published essay's search document, in id order, prepared for the backend. With
-    `workers` > 1, forked processes make them (splitting the text, finding its high-impact
-    words, making PostgreSQL's vectors: most of a rebuild's time in Python) while this process
-    writes the index."""
-
-    def batches() -> Iterator[tuple[list[Essay], Impact]]:
-        queryset = Essay.objects.published().order_by("pk")
-        last = 0
-        while batch := list(queryset.filter(pk__gt=last)[:chunk]):
-            yield batch, impact
-            last = batch[-1].pk
-
-    for documents in ordered_map(_documents_of, batches(), workers=workers):
+    `workers` > 1, forked processes read the essays and make their documents (splitting the
+    text, finding its high-impact words, making PostgreSQL's vectors: most of a rebuild's time
+    in Python) while this process writes the index. Each batch is a range of ids, read as it is
+    when its turn comes."""
+    ids = list(Essay.objects.published().order_by("pk").values_list("pk", flat=True))
+    jobs = ((batch[0], batch[-1], impact) for batch in chunked(ids, chunk))
+    for documents in ordered_map(_documents_of, jobs, workers=workers):
         yield from documents
 
 

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import re
 from abc import ABC, abstractmethod
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -64,17 +63,36 @@ class TitleSuggestion:
     title: str
 
 
-# A run of three or more letters alone (no digits or underscores): a candidate spelling word.
-_SPELLING_WORD = re.compile(r"\b[^\W\d_]{3,}\b")
+# Words already judged as spelling words or not, so that a bulk load judges each word once;
+# both start again past MAX_JUDGED words (a long-lived web process).
+_SPELLING: set[str] = set()
+_NOT_SPELLING: set[str] = set()
+MAX_JUDGED = 200_000
+
+
+def spelling_words(words: Iterable[str]) -> set[str]:
+    """Which of these words (`words_of`) the did-you-mean vocabulary keeps: three or more
+    letters, no digits or underscores."""
+    global _SPELLING, _NOT_SPELLING
+    spelling, not_spelling = _SPELLING, _NOT_SPELLING  # another thread may start them again
+    distinct = set(words)
+    new = distinct - spelling - not_spelling
+    if not new:
+        return distinct & spelling
+    if len(spelling) + len(not_spelling) + len(new) > MAX_JUDGED:
+        spelling, not_spelling = _SPELLING, _NOT_SPELLING = set(), set()
+    for word in new:
+        (spelling if len(word) >= 3 and word.isalpha() else not_spelling).add(word)
+    return {word for word in distinct if len(word) >= 3 and word.isalpha()}
 
 
 def vocabulary_counts(texts: Iterable[str]) -> Counter[str]:
-    """In how many of these texts each spelling word occurs (for the did-you-mean vocabulary):
-    the words (`words_of`) of three or more letters."""
+    """In how many of these texts each spelling word occurs (for the did-you-mean vocabulary)."""
+    from redink.search.query import words_of
+
     counts: Counter[str] = Counter()
     for text in texts:
-        # Lower-cased as words_of does, after splitting; isalpha leaves out numerals (½, ⅻ).
-        counts.update(set(filter(str.isalpha, " ".join(set(_SPELLING_WORD.findall(text))).lower().split())))
+        counts.update(spelling_words(words_of(text)))
     return counts
 
 

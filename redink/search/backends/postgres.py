@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import replace
+from itertools import chain
 from typing import Any
 
 from django.db import connection, transaction
@@ -21,7 +22,7 @@ from django.db import connection, transaction
 from redink.catalogue.models import Essay
 from redink.core.parallel import chunked
 from redink.search.documents import SearchDocument
-from redink.search.query import ParsedQuery, Phrase
+from redink.search.query import ParsedQuery, Phrase, words_of
 
 from .base import (
     COUNT_CAP,
@@ -34,6 +35,7 @@ from .base import (
     SearchRequest,
     TitleSuggestion,
     facet_lists,
+    spelling_words,
     vocabulary_counts,
 )
 from .tsvector import VectorMaker
@@ -195,7 +197,10 @@ class PostgresBackend(SearchBackend):
             for batch in chunked(documents, REBUILD_BATCH):
                 with transaction.atomic(), connection.cursor() as cursor:
                     self._insert(cursor, batch)
-                spelling.update(vocabulary_counts(f"{d.title} {d.free}" for d in batch))
+                for d in batch:
+                    spelling.update(
+                        d.spelling if d.spelling is not None else spelling_words(words_of(f"{d.title} {d.free}"))
+                    )
                 count += len(batch)
                 if progress:
                     progress(count)
@@ -223,10 +228,14 @@ class PostgresBackend(SearchBackend):
                 )
 
     def prepare(self, documents: list[SearchDocument]) -> list[SearchDocument]:
-        """The documents with their vectors made (in a rebuild's worker, on its own connection)."""
+        """The documents with their vectors and spelling words made (in a rebuild's worker, on
+        its own connection)."""
         with connection.cursor() as cursor:
             vectors = VECTORS.make(cursor, documents)
-        return [replace(d, prepared=v, words=None) for d, v in zip(documents, vectors, strict=True)]
+        return [
+            replace(d, prepared=v, words=None, spelling=frozenset(spelling_words(_title_and_free(d))))
+            for d, v in zip(documents, vectors, strict=True)
+        ]
 
     def _insert(self, cursor, documents: list[SearchDocument]) -> None:  # type: ignore[no-untyped-def]
         """Write these rows with COPY: every vector is a literal made in Python, so there is
@@ -526,6 +535,12 @@ class PostgresBackend(SearchBackend):
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_total_relation_size('search_document') + pg_total_relation_size('search_words')")
             return int(cursor.fetchone()[0] or 0)
+
+
+def _title_and_free(document: SearchDocument) -> Iterable[str]:
+    if document.words is None:
+        return words_of(f"{document.title} {document.free}")
+    return chain(document.words[0], document.words[1])
 
 
 def _build_indexes() -> None:
