@@ -56,7 +56,7 @@ HEADLINE = (
 )
 
 TITLE_WORDS = "to_tsvector('simple', title)"
-# The document, `top` and `best` vectors, made in Python with PostgreSQL's stems (tsvector.py).
+# The document, title, `top` and `best` vectors, made in Python with PostgreSQL's stems (tsvector.py).
 VECTORS = VectorMaker(CONFIG)
 
 SCHEMA = [
