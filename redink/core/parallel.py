@@ -3,7 +3,8 @@
 Workers get plain data, compute, and send plain data back. The parent closes its database
 connections before forking, so a worker that must ask the database something (the search
 index asks PostgreSQL for word stems) opens its own; a parent inside a transaction cannot
-close its connection, so it does the work itself.
+close its connection, and a process running other threads cannot fork safely, so either
+does the work itself.
 A bounded window of jobs is in flight, so results never pile up in memory when the parent's
 own work (writing them) is the slower side.
 """
@@ -15,6 +16,7 @@ import ctypes
 import multiprocessing
 import os
 import signal
+import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
@@ -34,7 +36,11 @@ def ordered_map(func: Callable[[Job], Result], jobs: Iterable[Job], *, workers: 
     """`map(func, jobs)` run by `workers` forked processes (in this process when 1, or where
     fork is unavailable). `func` must be a module-level function; jobs are consumed lazily."""
     in_transaction = any(c.in_atomic_block for c in connections.all(initialized_only=True))
-    if workers <= 1 or in_transaction or "fork" not in multiprocessing.get_all_start_methods():
+    # A forked child holds a copy of this thread only: other threads' open connections and
+    # locks come along in whatever state they were in, so a process running threads (a test
+    # run's live server, say) keeps the work.
+    threaded = threading.active_count() > 1
+    if workers <= 1 or in_transaction or threaded or "fork" not in multiprocessing.get_all_start_methods():
         yield from map(func, jobs)
         return
     connections.close_all()  # a forked child must not share the parent's open connection
