@@ -39,9 +39,14 @@ def term_scores(
     """bm25's term-frequency part for every word of one essay, given as its words (`words_of`),
     or only for its words in `among` (indexing asks about the common words of every essay)."""
     counts = Counter(words)
-    norm = K1 * (1 - B + B * (len(words) or 1) / max(average_length, 1.0))
+    norm = _length_norm(words, average_length)
     scored = counts.keys() if among is None else counts.keys() & among.keys()
     return {word: counts[word] * (K1 + 1) / (counts[word] + norm) for word in scored}
+
+
+def _length_norm(words: Sequence[str], average_length: float) -> float:
+    """bm25's length normalisation of one essay's term frequencies."""
+    return K1 * (1 - B + B * (len(words) or 1) / max(average_length, 1.0))
 
 
 @dataclass(frozen=True)
@@ -107,9 +112,10 @@ def impact_words(words: Sequence[str], impact: Impact) -> tuple[list[str], list[
     threshold for, and those it scores at or above their best threshold for."""
     if not impact.top:
         return [], []
-    # term_scores, inlined: a rebuild asks this of every essay, about 600 common words each.
+    # term_scores' formula, in one pass: a rebuild asks this of every essay, about 600 common
+    # words each, and keeps only the words over their thresholds.
     counts = Counter(words)
-    norm = K1 * (1 - B + B * (len(words) or 1) / max(impact.average_length, 1.0))
+    norm = _length_norm(words, impact.average_length)
     k1_plus_1, top_score, best_score = K1 + 1, impact.top, impact.best
     top = sorted(
         word

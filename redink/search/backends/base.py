@@ -63,27 +63,10 @@ class TitleSuggestion:
     title: str
 
 
-# Words already judged as spelling words or not, so that a bulk load judges each word once;
-# both start again past MAX_JUDGED words (a long-lived web process).
-_SPELLING: set[str] = set()
-_NOT_SPELLING: set[str] = set()
-MAX_JUDGED = 200_000
-
-
 def spelling_words(words: Iterable[str]) -> set[str]:
     """Which of these words (`words_of`) the did-you-mean vocabulary keeps: three or more
     letters, no digits or underscores."""
-    global _SPELLING, _NOT_SPELLING
-    spelling, not_spelling = _SPELLING, _NOT_SPELLING  # another thread may start them again
-    distinct = set(words)
-    new = distinct - spelling - not_spelling
-    if not new:
-        return distinct & spelling
-    if len(spelling) + len(not_spelling) + len(new) > MAX_JUDGED:
-        spelling, not_spelling = _SPELLING, _NOT_SPELLING = set(), set()
-    for word in new:
-        (spelling if len(word) >= 3 and word.isalpha() else not_spelling).add(word)
-    return {word for word in distinct if len(word) >= 3 and word.isalpha()}
+    return {word for word in set(words) if len(word) >= 3 and word.isalpha()}
 
 
 def vocabulary_counts(texts: Iterable[str]) -> Counter[str]:

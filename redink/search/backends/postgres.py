@@ -198,9 +198,9 @@ class PostgresBackend(SearchBackend):
                 with transaction.atomic(), connection.cursor() as cursor:
                     self._insert(cursor, batch)
                 for d in batch:
-                    spelling.update(
-                        d.spelling if d.spelling is not None else spelling_words(words_of(f"{d.title} {d.free}"))
-                    )
+                    if d.spelling is not None:
+                        spelling.update(d.spelling)
+                spelling.update(vocabulary_counts(f"{d.title} {d.free}" for d in batch if d.spelling is None))
                 count += len(batch)
                 if progress:
                     progress(count)
