@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 MAX_QUERY_CHARS = 300
@@ -146,6 +147,8 @@ STOP_WORDS = frozenset(
 )
 
 _WORD = re.compile(r"\w+", re.UNICODE)
+# For an ASCII text: each byte a word character of `\w` (letter, digit, underscore) kept, any other a space.
+_ASCII_WORD_BYTES = bytes(byte if chr(byte).isalnum() or byte == ord("_") else ord(" ") for byte in range(256))
 _TOKEN = re.compile(r'(-?)"([^"]*)"?|(\S+)')
 
 
@@ -219,12 +222,17 @@ def clean_input(raw: str) -> str:
 
 def words_of(text: str) -> tuple[str, ...]:
     """The lower-cased words of `text` (runs of letters, digits and underscores, not of
-    underscores alone). Indexing calls it on every essay: the work is done by C loops, as
-    lower-casing never puts a space inside a word."""
-    found = _WORD.findall(text)
+    underscores alone). Indexing calls it on every essay, so the work is done by C loops. An
+    ASCII text is lower-cased whole and every byte but a letter, digit or underscore becomes a
+    space. Any other text is matched first and lower-cased after: lower-casing may put a
+    character that is not a word character inside a word ("İ" becomes "i" and a combining dot)."""
+    if text.isascii():
+        found: Sequence[str] = text.lower().encode().translate(_ASCII_WORD_BYTES).decode().split()
+    else:
+        found = " ".join(_WORD.findall(text)).lower().split()
     if "_" in text:
         found = [w for w in found if w.strip("_")]
-    return tuple(" ".join(found).lower().split())
+    return tuple(found)
 
 
 def parse_query(raw: str) -> ParsedQuery:

@@ -38,7 +38,7 @@ from .base import (
     spelling_words,
     vocabulary_counts,
 )
-from .tsvector import VectorMaker
+from .tsvector import PREFIX_LENGTH, VectorMaker
 
 # Recent matches added to the bounded ranking's candidates.
 RECENT_WINDOW = 100
@@ -55,8 +55,8 @@ HEADLINE = (
     f'StartSel={MARK_START}, StopSel={MARK_END}, MaxWords=32, MinWords=16, MaxFragments=2, FragmentDelimiter=" … "'
 )
 
-TITLE_WORDS = "to_tsvector('simple', title)"
-# The document, title, `top` and `best` vectors, made in Python with PostgreSQL's stems (tsvector.py).
+# The document, title, `top`, `best` and title-word vectors, made in Python with PostgreSQL's
+# stems (tsvector.py).
 VECTORS = VectorMaker(CONFIG)
 
 SCHEMA = [
@@ -73,9 +73,11 @@ SCHEMA = [
         document tsvector NOT NULL,
         title_vector tsvector NOT NULL,
         top tsvector NOT NULL,
-        best tsvector NOT NULL DEFAULT ''::tsvector
+        best tsvector NOT NULL DEFAULT ''::tsvector,
+        title_words tsvector NOT NULL DEFAULT ''::tsvector
     )""",
     "ALTER TABLE search_document ADD COLUMN IF NOT EXISTS best tsvector NOT NULL DEFAULT ''::tsvector",
+    "ALTER TABLE search_document ADD COLUMN IF NOT EXISTS title_words tsvector NOT NULL DEFAULT ''::tsvector",
     # Keep each row narrow: the document, the free text and the `top` and `best` words go out of
     # line (TOAST), leaving the title, its vector and the filter columns in a row of about 250
     # bytes. The count and facet pass reads up to 10,001 matching rows; at about 1.1 KB a row
@@ -84,13 +86,23 @@ SCHEMA = [
     # (or a lossy bitmap's) are rechecked.
     "ALTER TABLE search_document SET (toast_tuple_target = 512)",
     "ALTER TABLE search_document ALTER COLUMN top SET STORAGE EXTERNAL, ALTER COLUMN best SET STORAGE EXTERNAL, "
+    "ALTER COLUMN title_words SET STORAGE EXTERNAL, "
     "ALTER COLUMN title SET STORAGE MAIN, ALTER COLUMN title_vector SET STORAGE MAIN",
+    # lz4 compresses and decompresses the out-of-line values several times faster than PostgreSQL's
+    # own pglz (a rebuild writes, and ranking reads, a compressed document per essay), and at
+    # 160,000 essays the table came out 8% smaller. A server built without lz4 keeps pglz.
+    """DO $$ BEGIN
+        ALTER TABLE search_document ALTER COLUMN document SET COMPRESSION lz4, ALTER COLUMN free SET COMPRESSION lz4,
+            ALTER COLUMN top SET COMPRESSION lz4, ALTER COLUMN best SET COMPRESSION lz4;
+    EXCEPTION WHEN feature_not_supported THEN NULL;
+    END $$""",
     "CREATE INDEX IF NOT EXISTS search_document_gin ON search_document USING gin (document)",
     "CREATE INDEX IF NOT EXISTS search_document_title_gin ON search_document USING gin (title_vector)",
     "CREATE INDEX IF NOT EXISTS search_document_top_gin ON search_document USING gin (top)",
     "CREATE INDEX IF NOT EXISTS search_document_best_gin ON search_document USING gin (best)",
-    # Title suggestions: the title's words, unstemmed, so that a prefix matches as typed.
-    f"CREATE INDEX IF NOT EXISTS search_document_title_words ON search_document USING gin ({TITLE_WORDS})",
+    # Title suggestions: the title's words, unstemmed, and their prefixes (tsvector.prefix_literal).
+    "DROP INDEX IF EXISTS search_document_title_words",
+    "CREATE INDEX IF NOT EXISTS search_document_title_prefixes ON search_document USING gin (title_words)",
     "CREATE INDEX IF NOT EXISTS search_document_level ON search_document (level_id)",
     "CREATE INDEX IF NOT EXISTS search_document_subject ON search_document (subject_id)",
     "CREATE INDEX IF NOT EXISTS search_document_section ON search_document (section_id)",
@@ -98,10 +110,12 @@ SCHEMA = [
     # and stops at the page's last row ("most read" walks the essays' own most-read index).
     "CREATE INDEX IF NOT EXISTS search_document_newest ON search_document (published_at DESC NULLS LAST, essay_id DESC)",
     "CREATE TABLE IF NOT EXISTS search_words (word text PRIMARY KEY, df integer NOT NULL)",
+    # Words that look alike, for "did you mean" and suggestions (similar_words). A GiST index
+    # served them nearest first, but its signatures hold too little of each word: the nearest
+    # 30 of 24,000 words cost 3 to 6 ms, where the GIN index finds those above a similarity
+    # floor in about 1 ms.
     "CREATE INDEX IF NOT EXISTS search_words_trgm ON search_words USING gin (word gin_trgm_ops)",
-    # Nearest words by trigram distance, for "did you mean" and suggestions: a GiST index
-    # answers ORDER BY <-> LIMIT without ranking every word above a similarity threshold.
-    "CREATE INDEX IF NOT EXISTS search_words_trgm_gist ON search_words USING gist (word gist_trgm_ops)",
+    "DROP INDEX IF EXISTS search_words_trgm_gist",
 ]
 DROP = ["DROP TABLE IF EXISTS search_words", "DROP TABLE IF EXISTS search_document"]
 # The document table's secondary indexes: a rebuild drops them and builds them afresh once
@@ -111,6 +125,12 @@ DOCUMENT_INDEXES = [statement for statement in SCHEMA if " ON search_document " 
 # index took 48 s with 128 MB, 56 s with 256 MB and 73 s with 2 GB.
 REBUILD_MAINTENANCE_MEMORY = "128MB"
 REBUILD_BATCH = 1000
+# The longest title: a longer word is in none.
+TITLE_LENGTH = Essay._meta.get_field("title").max_length or 250
+# Words at least this alike (trigram similarity) are offered as corrections. One typo leaves
+# a word of five letters or more at 0.2 or above: the worst, two letters swapped inside a
+# five-letter word, keeps 2 of its 6 trigrams (2 shared of 10 in all). pg_trgm's default is 0.3.
+SIMILARITY_FLOOR = 0.15
 
 
 def _phrase_sql(phrase: Phrase) -> tuple[str, list[str]]:
@@ -232,8 +252,18 @@ class PostgresBackend(SearchBackend):
         its own connection)."""
         with connection.cursor() as cursor:
             vectors = VECTORS.make(cursor, documents)
+        # The vectors replace the hidden text and the tiers' words they were made from: the
+        # documents go back to the writing process through a pipe, a third lighter without them.
         return [
-            replace(d, prepared=v, words=None, spelling=frozenset(spelling_words(_title_and_free(d))))
+            replace(
+                d,
+                hidden="",
+                top="",
+                best="",
+                prepared=v,
+                words=None,
+                spelling=frozenset(spelling_words(_title_and_free(d))),
+            )
             for d, v in zip(documents, vectors, strict=True)
         ]
 
@@ -244,10 +274,10 @@ class PostgresBackend(SearchBackend):
         made = iter(VECTORS.make(cursor, unprepared) if unprepared else [])
         with cursor.copy(
             "COPY search_document (essay_id, title, free, level_id, subject_id, section_id, marked, published_at, "
-            "document, title_vector, top, best) FROM STDIN"
+            "document, title_vector, top, best, title_words) FROM STDIN"
         ) as copy:
             for d in documents:
-                document, title_vector, top, best = d.prepared or next(made)
+                document, title_vector, top, best, title_words = d.prepared or next(made)
                 copy.write_row(
                     (
                         d.essay_id,
@@ -262,6 +292,7 @@ class PostgresBackend(SearchBackend):
                         title_vector,
                         top,
                         best,
+                        title_words,
                     )
                 )
 
@@ -479,15 +510,19 @@ class PostgresBackend(SearchBackend):
     def title_prefix_search(self, words: list[str], *, limit: int) -> list[TitleSuggestion]:
         """Titles holding every word, the last one as a prefix, most read first (as on SQLite).
 
-        The words come from `words_of` (letters, digits and underscores only), so quoting each
-        one makes a tsquery of terms and nothing else."""
-        terms = [f"'{w}'" for w in words[:-1]] + [f"'{words[-1]}':*"]
+        The words come from `words_of` (word characters only), so quoting each one makes a
+        tsquery of terms and nothing else. The last word is looked up as its prefix lexeme
+        (tsvector.prefix_literal), or past PREFIX_LENGTH letters as a prefix query."""
+        if any(len(word) > TITLE_LENGTH for word in words):
+            return []  # no title holds it (and a lexeme has at most 2,047 bytes)
+        last = words[-1]
+        terms = [f"'{w}'" for w in words[:-1]] + [f"'{last}*'" if len(last) <= PREFIX_LENGTH else f"'{last}':*"]
         with connection.cursor() as cursor:
             # At most 500 titles are ordered by readings: words like "the" are in most titles,
             # and ordering them all would read every essay row.
             cursor.execute(
-                f"SELECT d.essay_id, d.title FROM (SELECT essay_id, title FROM search_document WHERE {TITLE_WORDS} "
-                f"@@ to_tsquery('simple', %s) LIMIT 500) d JOIN catalogue_essay e ON e.id = d.essay_id "
+                "SELECT d.essay_id, d.title FROM (SELECT essay_id, title FROM search_document WHERE title_words "
+                "@@ %s::tsquery LIMIT 500) d JOIN catalogue_essay e ON e.id = d.essay_id "
                 "ORDER BY e.reading_count DESC, d.essay_id DESC LIMIT %s",
                 [" & ".join(terms), limit],
             )
@@ -524,10 +559,13 @@ class PostgresBackend(SearchBackend):
         return known
 
     def similar_words(self, word: str, *, limit: int = 30) -> list[tuple[str, int]]:
+        """The words nearest by trigram similarity among those at least SIMILARITY_FLOOR alike,
+        found through the GIN trigram index (`%` takes its floor from the session setting)."""
         with connection.cursor() as cursor:
+            cursor.execute("SELECT set_config('pg_trgm.similarity_threshold', %s, false)", [str(SIMILARITY_FLOOR)])
             cursor.execute(
-                "SELECT word, df FROM search_words WHERE df > 0 ORDER BY word <-> %s LIMIT %s",
-                [word, limit],
+                "SELECT word, df FROM search_words WHERE word %% %s AND df > 0 ORDER BY word <-> %s, word LIMIT %s",
+                [word, word, limit],
             )
             return [(row[0], row[1]) for row in cursor.fetchall()]
 

@@ -11,7 +11,7 @@ Tables (created by the search app's migration on SQLite):
 - ``search_words(word, df)`` and ``search_words_tri`` (trigram): the vocabulary that "Did
   you mean" draws from — never hidden text.
 - ``search_facets``: level, subject and date per essay, for facet counts and sorting.
-- ``search_titles(title)``: titles alone, with prefix indexes, for suggestions as you type:
+- ``search_titles(title)``: titles alone, unstemmed, with prefix indexes, for suggestions as you type:
   a title query on ``search_fts`` would read the body's long posting lists of common words.
 """
 
@@ -63,8 +63,10 @@ SCHEMA = [
     # A narrow copy of what facets and the "newest" sort read, so they never touch essay rows.
     "CREATE TABLE IF NOT EXISTS search_facets (essay_id INTEGER PRIMARY KEY, level_id INTEGER NOT NULL, "
     "subject_id INTEGER NOT NULL, published_at TEXT)",
+    # Unstemmed, so a prefix matches as typed: stemmed, "evaluate" was indexed as "evalu" and
+    # the typed "evaluat" found nothing.
     "CREATE VIRTUAL TABLE IF NOT EXISTS search_titles USING fts5("
-    "title, tokenize='porter unicode61 remove_diacritics 2', prefix='2 3')",
+    "title, tokenize='unicode61 remove_diacritics 2', prefix='2 3')",
 ]
 DROP = [
     "DROP TABLE IF EXISTS search_titles",

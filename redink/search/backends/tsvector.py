@@ -17,9 +17,11 @@ split into words, would miss.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from operator import itemgetter
+from itertools import compress
+from operator import add
 from typing import Any
 
 from redink.search.documents import SearchDocument
@@ -34,10 +36,10 @@ _SPOT_TEXT = {weight: [f"{spot}{weight}" for spot in range(MAX_POSITION + 1)] fo
 # 160,000-essay library meets fewer, a long-lived web process may meet more in time.
 MAX_KNOWN_WORDS = 200_000
 
-# What a word stems to: one lexeme taking one position (most words), None (a stop word) or,
-# for any other word, its (offset, lexeme) pairs and the number of positions it takes (a
-# word the parser cuts into several tokens, or into none: "x²y" is x and y, "²" nothing).
-# The lexemes are kept quoted for a literal.
+# What a word stems to: one lexeme taking one position (most words), kept as the start of its
+# entry in a literal ("'lexeme':"), None (a stop word) or, for any other word, its (offset,
+# lexeme) pairs and the number of positions it takes (a word the parser cuts into several
+# tokens, or into none: "x²y" is x and y, "²" nothing). Lexemes are kept quoted for a literal.
 Stem = str | None | tuple[tuple[tuple[int, str], ...], int]
 _UNKNOWN = object()
 
@@ -65,13 +67,15 @@ class VectorMaker:
         self.config = config
         self.known: dict[str, Stem] = {}
 
-    def make(self, cursor: Any, documents: Sequence[SearchDocument]) -> list[tuple[str, str, str, str]]:
-        """Each document's (document, title, top, best) tsvector literals: title (weight A),
-        free text (B) and hidden text (D) in one vector, the title alone, and the two tiers'
-        words."""
+    def make(self, cursor: Any, documents: Sequence[SearchDocument]) -> list[tuple[str, str, str, str, str]]:
+        """Each document's (document, title, top, best, title words) tsvector literals: title
+        (weight A), free text (B) and hidden text (D) in one vector, the title alone, the two
+        tiers' words, and the title's words and their prefixes for suggestions (unstemmed)."""
         parts = []
+        prefixes = []
         for d in documents:
             title, free, hidden = d.words or (None, None, None)
+            prefixes.append(prefix_literal(title if title is not None else words_of(d.title)))
             parts.append(
                 (
                     tokens_of(d.title, title),
@@ -92,8 +96,9 @@ class VectorMaker:
                 self.literal(((title, ""),), stems),
                 self.literal(((top, ""),), stems),
                 self.literal(((best, ""),), stems),
+                title_words,
             )
-            for title, free, hidden, top, best in parts
+            for (title, free, hidden, top, best), title_words in zip(parts, prefixes, strict=True)
         ]
 
     def stems(self, cursor: Any, words: Iterable[str]) -> Stems:
@@ -133,7 +138,7 @@ class VectorMaker:
             if not found and width == 1:
                 learnt[word] = None
             elif len(found) == 1 and found[0][0] == 1 and width == 1:
-                learnt[word] = found[0][1]
+                learnt[word] = f"'{found[0][1]}':"
             else:
                 learnt[word] = (tuple(sorted(found)), width)
                 several.add(word)
@@ -149,39 +154,37 @@ class VectorMaker:
 
     def _common_literal(self, parts: Sequence[tuple[Sequence[str], str]], stems: Stems) -> str | None:
         """The literal of the common case, with the per-word work done by C loops: every word
-        one lexeme or a stop word, under 16,384 words, no lexeme 255 times in one part.
-        None otherwise."""
+        one lexeme or a stop word, under 16,384 words, no lexeme over 255 times. None
+        otherwise.
+
+        Each word is written as an entry of its own ("'war':3B 'war':9B"): PostgreSQL's input
+        function gathers a lexeme's entries, which costs it less than grouping them here."""
         if stems.several and not all(stems.several.isdisjoint(tokens) for tokens, _ in parts):
             return None
         of = stems.of
-        entries: dict[str, list[str]] = {}
+        kept: list[str] = []  # the entry starts of the words kept (not stop words)
+        entries: list[str] = []
         offset = 0
         for tokens, weight in parts:
             if offset + len(tokens) > MAX_POSITION:
                 return None
+            starts = list(map(of.__getitem__, tokens))  # an entry's start, or None: a stop word
             spots = _SPOT_TEXT[weight][offset + 1 : offset + 1 + len(tokens)]
-            found: dict[str, list[str]] = {}
-            # Each word's stem beside its position's text, stop words (None) left out.
-            for stem, spot in filter(itemgetter(0), zip(map(of.__getitem__, tokens), spots, strict=True)):
-                if stem in found:
-                    found[stem].append(spot)  # type: ignore[index]
-                else:
-                    found[stem] = [spot]  # type: ignore[index]
-            if not found:
+            before = len(kept)
+            kept += compress(starts, starts)  # type: ignore[arg-type]  # no word here stems to several
+            if len(kept) == before:
                 continue
-            if max(map(len, found.values())) > PART_POSITIONS:
-                return None
+            # Each kept word's entry start joined to its position's text.
+            entries += map(add, kept[before:], compress(spots, starts))
             last = len(tokens)  # the part's highest position: its last word not a stop word
-            while of[tokens[last - 1]] is None:
+            while starts[last - 1] is None:
                 last -= 1
             offset += last
-            if entries:
-                for lexeme in found.keys() & entries.keys():
-                    found[lexeme] = entries[lexeme] + found[lexeme]
-                if max(map(len, found.values())) > VECTOR_POSITIONS:
-                    return None
-            entries.update(found)
-        return " ".join(map("'{}':{}".format, entries.keys(), map(",".join, entries.values())))
+        # to_tsvector keeps 255 positions of a lexeme in each part, `||` 256 in all: a lexeme
+        # over 255 times in all takes the word-at-a-time way.
+        if len(kept) > PART_POSITIONS and max(Counter(kept).values()) > PART_POSITIONS:
+            return None
+        return " ".join(entries)
 
     def _exact_literal(self, parts: Iterable[tuple[Sequence[str], str]], stems: Stems) -> str:
         """The literal of any parts, a word at a time."""
@@ -195,7 +198,7 @@ class VectorMaker:
                 position += 1
                 stem = known[token]
                 if isinstance(stem, str):
-                    found.setdefault(stem, []).append(position)
+                    found.setdefault(stem[1:-2], []).append(position)
                 elif stem is not None:
                     pairs, width = stem
                     for at, lexeme in pairs:
@@ -210,6 +213,23 @@ class VectorMaker:
                 entries.setdefault(lexeme, []).extend(f"{spot}{weight}" for spot in kept)
             offset = highest
         return " ".join(f"'{lexeme}':{','.join(spots[:VECTOR_POSITIONS])}" for lexeme, spots in entries.items())
+
+
+# Title words longer than this are kept whole but not cut into prefixes.
+PREFIX_LENGTH = 20
+
+
+def prefix_literal(words: Iterable[str]) -> str:
+    """The title-suggestion vector of a title's words (`words_of`): each word as written, and
+    each of its first PREFIX_LENGTH prefixes, the word itself included, as "prefix*", so that
+    whatever has been typed of a last word is one lexeme to look up ("evalu*"), where a prefix
+    query (evalu:*) gathers every word starting so before it can narrow anything. Words hold
+    only word characters: nothing to quote."""
+    lexemes = set()
+    for word in set(words):
+        lexemes.add(word)
+        lexemes.update(word[:size] + "*" for size in range(1, min(len(word), PREFIX_LENGTH) + 1))
+    return " ".join(f"'{lexeme}'" for lexeme in lexemes)
 
 
 def _quote(lexeme: str) -> str:

@@ -1,7 +1,11 @@
 """The search index's words: what a query's words meet, on both databases, and PostgreSQL's
 document vectors, made in Python, against the ones PostgreSQL makes itself."""
 
+import importlib
+from types import SimpleNamespace
+
 import pytest
+from django.apps import apps as django_apps
 from django.db import connection
 
 from redink.search.selectors import search_essays
@@ -29,6 +33,51 @@ def test_numbers_and_joined_words_are_found_as_typed(section):
     assert found('"well-known 37.5"') == ["Enzyme activity and pH"]
     assert found("rate_constant_k") == ["Enzyme activity and pH"]
     assert found('"named rate constant k"') == ["Enzyme activity and pH"]
+
+
+def suggested(client, typed: str) -> list[str]:  # type: ignore[no-untyped-def]
+    response = client.get("/search/suggest/", {"q": typed})
+    assert response.status_code == 200
+    return [s["title"] for s in response.json()["suggestions"]]
+
+
+def test_suggestions_follow_every_letter_typed(client, section):
+    long_tail = " ".join(f"Filler sentence {n} keeps the preview short." for n in range(30))
+    church = make_essay(
+        section=section, title="Antidisestablishmentarianism and the Victorian church", text=f"Bishops.\n\n{long_tail}"
+    ).title
+    enzyme = make_essay(section=section, title="Enzyme activity at pH 6.5", text=f"Catalase.\n\n{long_tail}").title
+    word = "antidisestablishmentarianism"  # longer than the prefixes kept whole (tsvector.PREFIX_LENGTH)
+    for size in range(2, len(word) + 1):  # suggestions start at two letters
+        assert church in suggested(client, word[:size]), word[:size]
+    assert suggested(client, "victorian antidis") == [church]
+    assert suggested(client, "the victorian ch") == [church]
+    # Split as typed words are split: 6 and 5.
+    assert suggested(client, "enzyme activity at ph 6.5") == [enzyme]
+    assert suggested(client, "ph 6") == [enzyme]
+    assert suggested(client, "x" * 300) == []
+
+
+def test_upgrading_mends_the_title_suggestions_of_an_index_built_before(client, section):
+    long_tail = " ".join(f"Filler sentence {n} keeps the preview short." for n in range(30))
+    church = make_essay(
+        section=section, title="Antidisestablishmentarianism and the Victorian church", text=f"Bishops.\n\n{long_tail}"
+    ).title
+    typed = "antidisestablishmentariani"  # past the stem SQLite's stemmed title index held
+    with connection.cursor() as cursor:  # the index as it was before migration search.0010
+        if connection.vendor == "postgresql":
+            cursor.execute("UPDATE search_document SET title_words = ''")
+        else:
+            cursor.execute("DROP TABLE search_titles")
+            cursor.execute(
+                "CREATE VIRTUAL TABLE search_titles USING fts5(title, "
+                "tokenize='porter unicode61 remove_diacritics 2', prefix='2 3')"
+            )
+            cursor.execute("INSERT INTO search_titles(rowid, title) SELECT rowid, title FROM search_fts")
+    assert suggested(client, typed) == []
+    migration = importlib.import_module("redink.search.migrations.0010_title_prefixes")
+    migration.add_title_prefixes(django_apps, SimpleNamespace(connection=connection))
+    assert suggested(client, typed) == [church]
 
 
 @pytest.fixture
