@@ -83,17 +83,19 @@ SCHEMA = [
     # bytes. The count and facet pass reads up to 10,001 matching rows; at about 1.1 KB a row
     # (the `top` vector stayed inline under the default 2 KB target) the heap outgrew Debian's
     # default 128 MB of shared buffers. `top` and `best` are read only when a phrase query's candidates
-    # (or a lossy bitmap's) are rechecked.
+    # (or a lossy bitmap's) are rechecked; `title_words` (suggestions) goes out of line as well.
     "ALTER TABLE search_document SET (toast_tuple_target = 512)",
     "ALTER TABLE search_document ALTER COLUMN top SET STORAGE EXTERNAL, ALTER COLUMN best SET STORAGE EXTERNAL, "
     "ALTER COLUMN title_words SET STORAGE EXTERNAL, "
     "ALTER COLUMN title SET STORAGE MAIN, ALTER COLUMN title_vector SET STORAGE MAIN",
-    # lz4 compresses and decompresses the out-of-line values several times faster than PostgreSQL's
-    # own pglz (a rebuild writes, and ranking reads, a compressed document per essay), and at
-    # 160,000 essays the table came out 8% smaller. A server built without lz4 keeps pglz.
+    # The document is stored out of line uncompressed: pglz gave up on most documents anyway
+    # (a 9.7 KB tsvector hardly compresses), and lz4, which does compress them by about 14%,
+    # made ranking read them 20% slower (1.3 µs more to decompress each of the 1,000 to 3,000
+    # documents a query ranks). The free text, read only for snippets, is compressed with lz4
+    # where the server has it, which writes faster than pglz.
+    "ALTER TABLE search_document ALTER COLUMN document SET STORAGE EXTERNAL",
     """DO $$ BEGIN
-        ALTER TABLE search_document ALTER COLUMN document SET COMPRESSION lz4, ALTER COLUMN free SET COMPRESSION lz4,
-            ALTER COLUMN top SET COMPRESSION lz4, ALTER COLUMN best SET COMPRESSION lz4;
+        ALTER TABLE search_document ALTER COLUMN free SET COMPRESSION lz4;
     EXCEPTION WHEN feature_not_supported THEN NULL;
     END $$""",
     "CREATE INDEX IF NOT EXISTS search_document_gin ON search_document USING gin (document)",
@@ -129,8 +131,11 @@ REBUILD_BATCH = 1000
 TITLE_LENGTH = Essay._meta.get_field("title").max_length or 250
 # Words at least this alike (trigram similarity) are offered as corrections. One typo leaves
 # a word of five letters or more at 0.2 or above: the worst, two letters swapped inside a
-# five-letter word, keeps 2 of its 6 trigrams (2 shared of 10 in all). pg_trgm's default is 0.3.
+# five-letter word, keeps 2 of its 6 trigrams (2 shared of 10 in all). A four-letter word with
+# two letters swapped keeps 1 of 5 ("wrod" and "word": 1 of 9, 0.11), so shorter words take a
+# lower floor. pg_trgm's default is 0.3.
 SIMILARITY_FLOOR = 0.15
+SHORT_WORD_SIMILARITY_FLOOR = 0.1
 
 
 def _phrase_sql(phrase: Phrase) -> tuple[str, list[str]]:
@@ -210,8 +215,7 @@ class PostgresBackend(SearchBackend):
         160,000 essays)."""
         with connection.cursor() as cursor:
             cursor.execute("TRUNCATE search_document, search_words")
-            for statement in DOCUMENT_INDEXES:
-                cursor.execute("DROP INDEX IF EXISTS " + statement.split(" IF NOT EXISTS ")[1].split()[0])
+            drop_document_indexes(cursor)
         count, spelling = 0, Counter[str]()
         try:
             for batch in chunked(documents, REBUILD_BATCH):
@@ -253,7 +257,7 @@ class PostgresBackend(SearchBackend):
         with connection.cursor() as cursor:
             vectors = VECTORS.make(cursor, documents)
         # The vectors replace the hidden text and the tiers' words they were made from: the
-        # documents go back to the writing process through a pipe, a third lighter without them.
+        # documents go back to the writing process through a pipe, over a quarter lighter without them.
         return [
             replace(
                 d,
@@ -513,7 +517,9 @@ class PostgresBackend(SearchBackend):
         The words come from `words_of` (word characters only), so quoting each one makes a
         tsquery of terms and nothing else. The last word is looked up as its prefix lexeme
         (tsvector.prefix_literal), or past PREFIX_LENGTH letters as a prefix query."""
-        if any(len(word) > TITLE_LENGTH for word in words):
+        # Split at underscores, as the title words are (tokens_of; SQLite's tokenizer does too).
+        words = [part for word in words for part in word.split("_") if part]
+        if not words or any(len(word) > TITLE_LENGTH for word in words):
             return []  # no title holds it (and a lexeme has at most 2,047 bytes)
         last = words[-1]
         terms = [f"'{w}'" for w in words[:-1]] + [f"'{last}*'" if len(last) <= PREFIX_LENGTH else f"'{last}':*"]
@@ -560,9 +566,11 @@ class PostgresBackend(SearchBackend):
 
     def similar_words(self, word: str, *, limit: int = 30) -> list[tuple[str, int]]:
         """The words nearest by trigram similarity among those at least SIMILARITY_FLOOR alike,
-        found through the GIN trigram index (`%` takes its floor from the session setting)."""
+        found through the GIN trigram index. `%` takes its floor from a setting, set here for
+        the session before each use (nothing else reads it)."""
+        floor = SIMILARITY_FLOOR if len(word) > 4 else SHORT_WORD_SIMILARITY_FLOOR
         with connection.cursor() as cursor:
-            cursor.execute("SELECT set_config('pg_trgm.similarity_threshold', %s, false)", [str(SIMILARITY_FLOOR)])
+            cursor.execute("SELECT set_config('pg_trgm.similarity_threshold', %s, false)", [str(floor)])
             cursor.execute(
                 "SELECT word, df FROM search_words WHERE word %% %s AND df > 0 ORDER BY word <-> %s, word LIMIT %s",
                 [word, word, limit],
@@ -579,6 +587,12 @@ def _title_and_free(document: SearchDocument) -> Iterable[str]:
     if document.words is None:
         return words_of(f"{document.title} {document.free}")
     return chain(document.words[0], document.words[1])
+
+
+def drop_document_indexes(cursor: Any) -> None:
+    """Drop the document table's secondary indexes (DOCUMENT_INDEXES), to build them afresh."""
+    for statement in DOCUMENT_INDEXES:
+        cursor.execute("DROP INDEX IF EXISTS " + statement.split(" IF NOT EXISTS ")[1].split()[0])
 
 
 def _build_indexes() -> None:

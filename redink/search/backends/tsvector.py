@@ -30,6 +30,7 @@ from redink.search.query import words_of
 MAX_POSITION = 16383  # PostgreSQL's highest word position
 PART_POSITIONS = 255  # positions to_tsvector keeps per lexeme
 VECTOR_POSITIONS = 256  # positions `||` keeps per lexeme
+MAX_LITERAL_BYTES = 1_000_000  # under the 1 MB of lexemes a tsvector literal may hold
 # Each position's text in a literal, by weight ("" is D, which a literal leaves unsaid).
 _SPOT_TEXT = {weight: [f"{spot}{weight}" for spot in range(MAX_POSITION + 1)] for weight in ("A", "B", "")}
 # Remembered words. Past this many (about 30 MB) the memory starts again: a rebuild of a
@@ -75,7 +76,7 @@ class VectorMaker:
         prefixes = []
         for d in documents:
             title, free, hidden = d.words or (None, None, None)
-            prefixes.append(prefix_literal(title if title is not None else words_of(d.title)))
+            prefixes.append(prefix_literal(tokens_of(d.title, title)))
             parts.append(
                 (
                     tokens_of(d.title, title),
@@ -184,7 +185,12 @@ class VectorMaker:
         # over 255 times in all takes the word-at-a-time way.
         if len(kept) > PART_POSITIONS and max(Counter(kept).values()) > PART_POSITIONS:
             return None
-        return " ".join(entries)
+        literal = " ".join(entries)
+        # PostgreSQL reads at most 1 MB of lexemes, counted before it gathers them: a text whose
+        # repeated words come to more takes the word-at-a-time way, which writes each once.
+        if len(literal) > MAX_LITERAL_BYTES // 4 and len(literal.encode()) > MAX_LITERAL_BYTES:
+            return None
+        return literal
 
     def _exact_literal(self, parts: Iterable[tuple[Sequence[str], str]], stems: Stems) -> str:
         """The literal of any parts, a word at a time."""
@@ -220,7 +226,7 @@ PREFIX_LENGTH = 20
 
 
 def prefix_literal(words: Iterable[str]) -> str:
-    """The title-suggestion vector of a title's words (`words_of`): each word as written, and
+    """The title-suggestion vector of a title's words (`tokens_of`): each word as written, and
     each of its first PREFIX_LENGTH prefixes, the word itself included, as "prefix*", so that
     whatever has been typed of a last word is one lexeme to look up ("evalu*"), where a prefix
     query (evalu:*) gathers every word starting so before it can narrow anything. Words hold

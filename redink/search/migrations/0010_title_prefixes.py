@@ -4,32 +4,36 @@ BATCH = 5000
 
 
 def add_title_prefixes(apps, schema_editor):
-    """SQLite: the titles' index for suggestions is remade unstemmed. PostgreSQL: title suggestions look up each title word's prefixes in a column of their
-    own, similar words come from the GIN trigram index (the GiST one goes), and out-of-line
-    values are compressed with lz4 where the server has it (rows written from now on). A built
-    index has the new column filled from its titles, without a rebuild."""
+    """SQLite: the titles' index for suggestions is remade unstemmed. PostgreSQL: title
+    suggestions look up each title word's prefixes in a column of their own, similar words come
+    from the GIN trigram index (the GiST one goes), the document is stored uncompressed and the
+    free text with lz4 where the server has it (rows written from now on). A built index has
+    the new column filled from its titles, without a rebuild."""
     vendor = schema_editor.connection.vendor
     if vendor == "sqlite":
         _unstemmed_sqlite_titles(schema_editor)
     if vendor != "postgresql":
         return
     from redink.core.parallel import chunked
-    from redink.search.backends.postgres import PostgresBackend
-    from redink.search.backends.tsvector import prefix_literal
-    from redink.search.query import words_of
+    from redink.search.backends.postgres import DOCUMENT_INDEXES, PostgresBackend, drop_document_indexes
+    from redink.search.backends.tsvector import prefix_literal, tokens_of
 
     PostgresBackend.create_schema()
     with schema_editor.connection.cursor() as cursor:
-        # Filled first and indexed after: faster than updating the GIN index row by row.
-        cursor.execute("DROP INDEX IF EXISTS search_document_title_prefixes")
+        # Every row is rewritten: the table's indexes are dropped first and built after, as a
+        # rebuild does, rather than updated row by row (the document index would read back
+        # each row's document).
+        drop_document_indexes(cursor)
         cursor.execute("SELECT essay_id, title FROM search_document")
         for batch in chunked(cursor.fetchall(), BATCH):
             cursor.execute(
                 "UPDATE search_document AS d SET title_words = v.words::tsvector "
                 "FROM unnest(%s::bigint[], %s::text[]) AS v(essay_id, words) WHERE d.essay_id = v.essay_id",
-                [[essay_id for essay_id, _ in batch], [prefix_literal(words_of(title)) for _, title in batch]],
+                [[essay_id for essay_id, _ in batch], [prefix_literal(tokens_of(title)) for _, title in batch]],
             )
-    PostgresBackend.create_schema()
+        cursor.execute("SET LOCAL maintenance_work_mem = '128MB'")
+        for statement in DOCUMENT_INDEXES:
+            cursor.execute(statement)
 
 
 def _unstemmed_sqlite_titles(schema_editor):

@@ -5,6 +5,7 @@ import re
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -148,6 +149,13 @@ class TestTypos:
         results = search_essays(raw="zebrafinsh", params={}, viewer=None)
         assert "zebrafinch" not in results.did_you_mean
         assert results.total == 0
+
+    def test_two_letters_swapped_in_a_four_letter_word_are_corrected(self, library):
+        if connection.vendor == "sqlite":
+            # FTS5's trigrams are unpadded: "cbua" and "cuba" share none. pg_trgm pads words
+            # ("  c", " cu"), so they share one, under the floor longer words get.
+            pytest.skip("PostgreSQL's similarity floor for short words")
+        assert "cuba" in search_essays(raw="cbua", params={}, viewer=None).did_you_mean
 
     def test_suggestions_match_prefixes_and_typos(self, client, library):
         data = client.get("/search/suggest/?q=cuban+miss").json()

@@ -8,6 +8,7 @@ import pytest
 from django.apps import apps as django_apps
 from django.db import connection
 
+from redink.search.backends import get_backend
 from redink.search.selectors import search_essays
 from redink.testing.factories import make_essay
 
@@ -55,7 +56,15 @@ def test_suggestions_follow_every_letter_typed(client, section):
     # Split as typed words are split: 6 and 5.
     assert suggested(client, "enzyme activity at ph 6.5") == [enzyme]
     assert suggested(client, "ph 6") == [enzyme]
-    assert suggested(client, "x" * 300) == []
+    assert get_backend().title_prefix_search(["x" * 300], limit=8) == []  # the view cuts the text at 120
+
+
+def test_suggestions_split_joined_words_as_the_index_does(client, section):
+    long_tail = " ".join(f"Filler sentence {n} keeps the preview short." for n in range(30))
+    teens = make_essay(section=section, title="Self_esteem in teenagers", text=f"Surveys.\n\n{long_tail}").title
+    assert suggested(client, "esteem in teen") == [teens]
+    assert suggested(client, "self est") == [teens]
+    assert suggested(client, "self_esteem in") == [teens]
 
 
 def test_upgrading_mends_the_title_suggestions_of_an_index_built_before(client, section):
