@@ -38,7 +38,7 @@ from .base import (
     spelling_words,
     vocabulary_counts,
 )
-from .tsvector import PREFIX_LENGTH, VectorMaker
+from .tsvector import PREFIX_LENGTH, VectorMaker, tokens_of
 
 # Recent matches added to the bounded ranking's candidates.
 RECENT_WINDOW = 100
@@ -231,7 +231,7 @@ class PostgresBackend(SearchBackend):
             with connection.cursor() as cursor:
                 cursor.executemany("INSERT INTO search_words (word, df) VALUES (%s, %s)", list(spelling.items()))
         finally:
-            _build_indexes()
+            build_document_indexes()
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE search_document, search_words")
         return count
@@ -517,8 +517,8 @@ class PostgresBackend(SearchBackend):
         The words come from `words_of` (word characters only), so quoting each one makes a
         tsquery of terms and nothing else. The last word is looked up as its prefix lexeme
         (tsvector.prefix_literal), or past PREFIX_LENGTH letters as a prefix query."""
-        # Split at underscores, as the title words are (tokens_of; SQLite's tokenizer does too).
-        words = [part for word in words for part in word.split("_") if part]
+        # Split at underscores, as the title words are (SQLite's tokenizer does too).
+        words = list(tokens_of(" ".join(words), words))
         if not words or any(len(word) > TITLE_LENGTH for word in words):
             return []  # no title holds it (and a lexeme has at most 2,047 bytes)
         last = words[-1]
@@ -595,8 +595,8 @@ def drop_document_indexes(cursor: Any) -> None:
         cursor.execute("DROP INDEX IF EXISTS " + statement.split(" IF NOT EXISTS ")[1].split()[0])
 
 
-def _build_indexes() -> None:
-    """Build the document table's indexes. The document index takes as long as all the others
+def build_document_indexes() -> None:
+    """Build the document table's indexes (DOCUMENT_INDEXES). The document index takes as long as all the others
     together, so it is built on a second connection while this one builds the rest, unless a
     transaction holds the table (a migration's): another connection would wait for it."""
     if connection.in_atomic_block:

@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cache
 from itertools import compress
 from operator import add
 from typing import Any
@@ -31,8 +32,6 @@ MAX_POSITION = 16383  # PostgreSQL's highest word position
 PART_POSITIONS = 255  # positions to_tsvector keeps per lexeme
 VECTOR_POSITIONS = 256  # positions `||` keeps per lexeme
 MAX_LITERAL_BYTES = 1_000_000  # under the 1 MB of lexemes a tsvector literal may hold
-# Each position's text in a literal, by weight ("" is D, which a literal leaves unsaid).
-_SPOT_TEXT = {weight: [f"{spot}{weight}" for spot in range(MAX_POSITION + 1)] for weight in ("A", "B", "")}
 # Remembered words. Past this many (about 30 MB) the memory starts again: a rebuild of a
 # 160,000-essay library meets fewer, a long-lived web process may meet more in time.
 MAX_KNOWN_WORDS = 200_000
@@ -76,10 +75,11 @@ class VectorMaker:
         prefixes = []
         for d in documents:
             title, free, hidden = d.words or (None, None, None)
-            prefixes.append(prefix_literal(tokens_of(d.title, title)))
+            title_tokens = tokens_of(d.title, title)
+            prefixes.append(prefix_literal(title_tokens))
             parts.append(
                 (
-                    tokens_of(d.title, title),
+                    title_tokens,
                     tokens_of(d.free, free),
                     tokens_of(d.hidden, hidden),
                     tokens_of(d.top),
@@ -170,7 +170,7 @@ class VectorMaker:
             if offset + len(tokens) > MAX_POSITION:
                 return None
             starts = list(map(of.__getitem__, tokens))  # an entry's start, or None: a stop word
-            spots = _SPOT_TEXT[weight][offset + 1 : offset + 1 + len(tokens)]
+            spots = _spot_text(weight)[offset + 1 : offset + 1 + len(tokens)]
             before = len(kept)
             kept += compress(starts, starts)  # type: ignore[arg-type]  # no word here stems to several
             if len(kept) == before:
@@ -236,6 +236,13 @@ def prefix_literal(words: Iterable[str]) -> str:
         lexemes.add(word)
         lexemes.update(word[:size] + "*" for size in range(1, min(len(word), PREFIX_LENGTH) + 1))
     return " ".join(f"'{lexeme}'" for lexeme in lexemes)
+
+
+@cache
+def _spot_text(weight: str) -> list[str]:
+    """Each position's text in a literal of this weight ("" is D, which a literal leaves
+    unsaid): made once, when a process first makes vectors (about 1 MB a weight)."""
+    return [f"{spot}{weight}" for spot in range(MAX_POSITION + 1)]
 
 
 def _quote(lexeme: str) -> str:

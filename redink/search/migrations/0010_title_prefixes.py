@@ -15,7 +15,7 @@ def add_title_prefixes(apps, schema_editor):
     if vendor != "postgresql":
         return
     from redink.core.parallel import chunked
-    from redink.search.backends.postgres import DOCUMENT_INDEXES, PostgresBackend, drop_document_indexes
+    from redink.search.backends.postgres import PostgresBackend, build_document_indexes, drop_document_indexes
     from redink.search.backends.tsvector import prefix_literal, tokens_of
 
     PostgresBackend.create_schema()
@@ -31,9 +31,7 @@ def add_title_prefixes(apps, schema_editor):
                 "FROM unnest(%s::bigint[], %s::text[]) AS v(essay_id, words) WHERE d.essay_id = v.essay_id",
                 [[essay_id for essay_id, _ in batch], [prefix_literal(tokens_of(title)) for _, title in batch]],
             )
-        cursor.execute("SET LOCAL maintenance_work_mem = '128MB'")
-        for statement in DOCUMENT_INDEXES:
-            cursor.execute(statement)
+    build_document_indexes()
 
 
 def _unstemmed_sqlite_titles(schema_editor):

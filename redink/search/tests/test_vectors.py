@@ -13,6 +13,8 @@ from redink.search.selectors import search_essays
 from redink.testing.factories import make_essay
 
 pytestmark = pytest.mark.django_db
+# Enough text after the first paragraph to keep the free preview short.
+LONG_TAIL = " ".join(f"Filler sentence {n} keeps the preview short." for n in range(30))
 
 
 def found(raw: str) -> list[str]:
@@ -20,14 +22,13 @@ def found(raw: str) -> list[str]:
 
 
 def test_numbers_and_joined_words_are_found_as_typed(section):
-    long_tail = " ".join(f"Filler sentence {n} keeps the preview short." for n in range(30))
     make_essay(
         section=section,
         title="Enzyme activity and pH",
-        text=f"Catalase worked fastest at a pH of 6.5 and a well-known 37.5 degrees.\n\n{long_tail}\n\n"
+        text=f"Catalase worked fastest at a pH of 6.5 and a well-known 37.5 degrees.\n\n{LONG_TAIL}\n\n"
         "The variable named rate_constant_k held the fitted value.",
     )
-    make_essay(section=section, title="Osmosis in potato cylinders", text=f"Potato cylinders lost mass.\n\n{long_tail}")
+    make_essay(section=section, title="Osmosis in potato cylinders", text=f"Potato cylinders lost mass.\n\n{LONG_TAIL}")
     assert found("6.5") == ["Enzyme activity and pH"]
     assert found('"pH of 6.5"') == ["Enzyme activity and pH"]
     assert found("37.5 degrees") == ["Enzyme activity and pH"]
@@ -43,11 +44,10 @@ def suggested(client, typed: str) -> list[str]:  # type: ignore[no-untyped-def]
 
 
 def test_suggestions_follow_every_letter_typed(client, section):
-    long_tail = " ".join(f"Filler sentence {n} keeps the preview short." for n in range(30))
     church = make_essay(
-        section=section, title="Antidisestablishmentarianism and the Victorian church", text=f"Bishops.\n\n{long_tail}"
+        section=section, title="Antidisestablishmentarianism and the Victorian church", text=f"Bishops.\n\n{LONG_TAIL}"
     ).title
-    enzyme = make_essay(section=section, title="Enzyme activity at pH 6.5", text=f"Catalase.\n\n{long_tail}").title
+    enzyme = make_essay(section=section, title="Enzyme activity at pH 6.5", text=f"Catalase.\n\n{LONG_TAIL}").title
     word = "antidisestablishmentarianism"  # longer than the prefixes kept whole (tsvector.PREFIX_LENGTH)
     for size in range(2, len(word) + 1):  # suggestions start at two letters
         assert church in suggested(client, word[:size]), word[:size]
@@ -60,17 +60,15 @@ def test_suggestions_follow_every_letter_typed(client, section):
 
 
 def test_suggestions_split_joined_words_as_the_index_does(client, section):
-    long_tail = " ".join(f"Filler sentence {n} keeps the preview short." for n in range(30))
-    teens = make_essay(section=section, title="Self_esteem in teenagers", text=f"Surveys.\n\n{long_tail}").title
+    teens = make_essay(section=section, title="Self_esteem in teenagers", text=f"Surveys.\n\n{LONG_TAIL}").title
     assert suggested(client, "esteem in teen") == [teens]
     assert suggested(client, "self est") == [teens]
     assert suggested(client, "self_esteem in") == [teens]
 
 
 def test_upgrading_mends_the_title_suggestions_of_an_index_built_before(client, section):
-    long_tail = " ".join(f"Filler sentence {n} keeps the preview short." for n in range(30))
     church = make_essay(
-        section=section, title="Antidisestablishmentarianism and the Victorian church", text=f"Bishops.\n\n{long_tail}"
+        section=section, title="Antidisestablishmentarianism and the Victorian church", text=f"Bishops.\n\n{LONG_TAIL}"
     ).title
     typed = "antidisestablishmentariani"  # past the stem SQLite's stemmed title index held
     with connection.cursor() as cursor:  # the index as it was before migration search.0010
@@ -158,8 +156,7 @@ def test_postgresql_stems_outlive_a_full_memory(postgresql, monkeypatch):
 def test_a_match_in_the_free_text_is_not_called_hidden(section):
     """The page must not say "matched in the full essay" of a word the visitor can read, even
     where PostgreSQL's snippet maker splits it otherwise (it keeps "6.5" whole)."""
-    long_tail = " ".join(f"Filler sentence {n} keeps the preview short." for n in range(30))
-    make_essay(section=section, title="Enzyme activity", text=f"Best at pH 6.5 here.\n\n{long_tail}\n\nHidden 7.25.")
+    make_essay(section=section, title="Enzyme activity", text=f"Best at pH 6.5 here.\n\n{LONG_TAIL}\n\nHidden 7.25.")
     hits = search_essays(raw="6.5", params={}, viewer=None).results
     assert [hit.matched_hidden_only for hit in hits] == [False]
     hidden = search_essays(raw="7.25", params={}, viewer=None).results
