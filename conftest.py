@@ -61,11 +61,27 @@ def essay(section):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture(autouse=True)
-def _fast_hashing_and_clean_cache(settings):  # type: ignore[no-untyped-def]
-    """Cheap password hashing in tests, and no cache entries carried from one test to the next."""
-    from django.core.cache import cache
+def _fast_hashing_and_clean_cache(request, settings):  # type: ignore[no-untyped-def]
+    """Cheap password hashing in tests, and no cache entries carried from one test to the next.
+
+    On SQLite the cache is the database cache (as in the one-command install), so it can only be
+    cleared by a test that has the database; within a test its writes roll back with the rest."""
+    from django.core.cache import cache, caches
+    from django.core.cache.backends.db import DatabaseCache
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    in_database = isinstance(caches["default"], DatabaseCache)
+    if in_database:
+        names = request.fixturenames
+        if request.node.get_closest_marker("django_db") is None:
+            if "transactional_db" in names or "live_server" in names:
+                request.getfixturevalue("transactional_db")
+            elif "db" in names:
+                request.getfixturevalue("db")
+            else:
+                yield  # no database, so nothing in the cache to clear
+                return
     cache.clear()
     yield
-    cache.clear()
+    if not in_database:
+        cache.clear()

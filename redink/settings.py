@@ -68,7 +68,6 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "csp",
-    "axes",
     "redink.core",
     "redink.accounts",
     "redink.catalogue",
@@ -83,6 +82,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "redink.core.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "redink.core.middleware.SharedCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -93,7 +93,6 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "redink.urls"
@@ -134,6 +133,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache, sessions, tasks -----------------------------------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "")
+CACHES: dict[str, dict[str, object]]
 if REDIS_URL:
     CACHES = {
         "default": {
@@ -144,7 +144,16 @@ if REDIS_URL:
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.cache"
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # The database cache: shared by every process on the one database, so rate limits and the
+    # readings' de-duplication count once however many processes serve (never a process's own
+    # memory). `make run` creates its table (`createcachetable`).
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "redink_cache",
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
+        }
+    }
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "rq" if REDIS_URL else "database")
@@ -255,13 +264,24 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}, "axes": {"level": "WARNING"}},
+    "loggers": {"django.db.backends": {"level": "INFO"}},
 }
 
 # --- Submissions: uploads, originality checks, moderation, takedowns -----------------------
-# Files over this size are kept for the moderators but not read (bytes; nginx's
-# client_max_body_size should allow a little more).
+# A file over this size is refused while it arrives and nothing of it is stored (bytes;
+# nginx's client_max_body_size should allow a little more, for the form's other fields).
 REDINK_UPLOAD_MAX_BYTES = env_int("REDINK_UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
+FILE_UPLOAD_HANDLERS = [
+    "redink.submissions.uploadlimit.SizeLimitUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+# An upload's text is extracted in a child process, killed after this many seconds (a file
+# built to be slow is then kept for a moderator as "could not be processed in time").
+REDINK_EXTRACT_TIMEOUT_SECONDS = env_int("REDINK_EXTRACT_TIMEOUT_SECONDS", 30)
+# Markup nested deeper than this (HTML elements, DOCX and ODT XML) is refused before parsing:
+# parsers slow down with the square of the depth, and no essay nests more than a few dozen deep.
+REDINK_EXTRACT_MAX_DEPTH = env_int("REDINK_EXTRACT_MAX_DEPTH", 200)
 # An essay's text must have this many words, at least and at most.
 REDINK_ESSAY_MIN_WORDS = env_int("REDINK_ESSAY_MIN_WORDS", 250)
 REDINK_ESSAY_MAX_WORDS = env_int("REDINK_ESSAY_MAX_WORDS", 20000)
@@ -299,22 +319,51 @@ ACCOUNT_EMAIL_NOTIFICATIONS = True
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SITE_NAME}] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SITE_URL.startswith("https:") else "http"
-# How many proxies in front of Django append to X-Forwarded-For (1 behind the documented nginx);
-# allauth's rate limits and django-axes both take the client's address from it.
-ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+# How many proxies of our own in front of Django append to X-Forwarded-For (1 behind the
+# documented nginx). Every rate limit, the reading beacon, takedowns and logins take the
+# client's address from it (redink.core.clients.client_ip).
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
+# allauth's own rate limits are off: Redink's one mechanism (redink.core.ratelimit) limits
+# logins, sign-ups and password resets instead. The cool-down between two verification e-mails
+# to one address stays allauth's.
+ACCOUNT_RATE_LIMITS = {
+    "change_password": None,
+    "change_phone": None,
+    "manage_email": None,
+    "reset_password": None,
+    "reauthenticate": None,
+    "reset_password_from_key": None,
+    "signup": None,
+    "login": None,
+    "request_login_code": None,
+    "login_failed": None,
+    "verify_phone": None,
+}
 
-# Login rate limiting (django-axes): after AXES_FAILURE_LIMIT failed logins to one account from
-# one address, that pair is locked out for AXES_COOLOFF_MINUTES (never a whole school's address).
-AUTHENTICATION_BACKENDS = ["redink.accounts.backends.LoginRateLimitBackend", *AUTHENTICATION_BACKENDS]
-AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
-AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 30) / 60  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_RESET_ON_SUCCESS = True
-AXES_USERNAME_CALLABLE = "redink.accounts.ratelimit.login_username"
-AXES_CLIENT_IP_CALLABLE = "redink.accounts.ratelimit.client_ip"
-AXES_LOCKOUT_TEMPLATE = "account/lockout.html"
-AXES_HTTP_RESPONSE_CODE = 429
-AXES_VERBOSE = False
+# --- Rate limits (redink.core.ratelimit), per client address unless they say otherwise ------
+# Searches and title suggestions a minute (suggestions come as a person types).
+REDINK_SEARCHES_PER_MINUTE = env_int("REDINK_SEARCHES_PER_MINUTE", 60)
+REDINK_SUGGESTIONS_PER_MINUTE = env_int("REDINK_SUGGESTIONS_PER_MINUTE", 180)
+# Logins: after this many failures for one account from one address in the window, that
+# account is paused from that address only; an address with this many failures in the window
+# (for any accounts) is paused as a whole. The per-address figure is generous because a
+# school's pupils share one address. A correct password from an address under both limits
+# always logs in, and a completed password reset lifts the account's pauses.
+REDINK_LOGIN_FAILURES_PER_ACCOUNT = env_int("REDINK_LOGIN_FAILURES_PER_ACCOUNT", 5)
+REDINK_LOGIN_FAILURES_PER_ADDRESS = env_int("REDINK_LOGIN_FAILURES_PER_ADDRESS", 100)
+REDINK_LOGIN_WINDOW_SECONDS = env_int("REDINK_LOGIN_WINDOW_SECONDS", 15 * 60)
+# Sign-ups and password-reset e-mails an hour from one address, and reset e-mails an hour to one address.
+REDINK_SIGNUPS_PER_HOUR = env_int("REDINK_SIGNUPS_PER_HOUR", 30)
+REDINK_PASSWORD_RESETS_PER_HOUR = env_int("REDINK_PASSWORD_RESETS_PER_HOUR", 30)
+REDINK_PASSWORD_RESETS_PER_EMAIL_PER_HOUR = env_int("REDINK_PASSWORD_RESETS_PER_EMAIL_PER_HOUR", 5)
+# Takedown reports an hour from one address.
+REDINK_TAKEDOWNS_PER_HOUR = env_int("REDINK_TAKEDOWNS_PER_HOUR", 10)
+# Reading beacons a minute from one address; past it they are ignored (not counted).
+REDINK_BEACON_PER_MINUTE = env_int("REDINK_BEACON_PER_MINUTE", 30)
+# Uploads (files or pasted text) per user; staff are exempt.
+REDINK_UPLOADS_PER_HOUR = env_int("REDINK_UPLOADS_PER_HOUR", 10)
+REDINK_UPLOADS_PER_DAY = env_int("REDINK_UPLOADS_PER_DAY", 30)
 
 # Content-Security-Policy (django-csp): scripts, styles, frames and form targets from this site
 # only. The pages that hand over to Stripe add Stripe's origins (redink/billing/csp.py). No

@@ -1,16 +1,66 @@
+from allauth.account import views as account_views
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
+from redink.accounts.limits import login_guard
 from redink.catalogue.sitemaps import SITEMAPS
 from redink.core import views as core_views
+from redink.core.ratelimit import rate_limited
+
+
+def _by_user(request):  # type: ignore[no-untyped-def]
+    return f"user:{request.user.pk}"
+
+
+def _by_email(request):  # type: ignore[no-untyped-def]
+    return request.POST.get("email", "").strip().lower()
+
+
+# allauth's views under Redink's limits (redink.core.ratelimit); allauth's own are switched off.
+# Each path comes before allauth's include, so it is the one that answers.
+limited_account_views = [
+    path("accounts/login/", login_guard(account_views.login)),
+    path(
+        "accounts/signup/",
+        rate_limited("signup", setting="REDINK_SIGNUPS_PER_HOUR", seconds=3600, methods=("POST",))(
+            account_views.signup
+        ),
+    ),
+    path(
+        "accounts/password/reset/",
+        rate_limited("reset", setting="REDINK_PASSWORD_RESETS_PER_HOUR", seconds=3600, methods=("POST",))(
+            rate_limited(
+                "reset-email",
+                setting="REDINK_PASSWORD_RESETS_PER_EMAIL_PER_HOUR",
+                seconds=3600,
+                methods=("POST",),
+                ident=_by_email,
+            )(account_views.password_reset)
+        ),
+    ),
+    path(
+        "accounts/reauthenticate/",
+        rate_limited("reauthenticate", setting="REDINK_LOGIN_FAILURES_PER_ACCOUNT", methods=("POST",), ident=_by_user)(
+            account_views.reauthenticate
+        ),
+    ),
+    path(
+        "accounts/password/change/",
+        rate_limited("password-change", setting="REDINK_LOGIN_FAILURES_PER_ACCOUNT", methods=("POST",), ident=_by_user)(
+            account_views.password_change
+        ),
+    ),
+]
 
 handler404 = "redink.core.views.page_not_found"
 handler500 = "redink.core.views.server_error"
 
 urlpatterns = [
+    path("admin/login/", login_guard(admin.site.login)),
     path("admin/", admin.site.urls),
+    *limited_account_views,
     path("accounts/", include("redink.accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("join/", include("redink.billing.urls")),

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import time
 from collections.abc import Callable
 from functools import wraps
 from typing import Any, ParamSpec, TypeVar
@@ -70,6 +71,7 @@ def webhook_event_construct(*, payload: bytes, signature: str, secret: str) -> d
     """Verify a webhook request with the stripe library and return the event as a dict."""
     if not secret:
         raise WebhookRejected("no webhook secret is configured")
+    _refuse_future_timestamp(signature)
     try:
         event = stripe.Webhook.construct_event(payload, signature, secret, tolerance=SIGNATURE_TOLERANCE_SECONDS)
     except stripe.SignatureVerificationError as exc:
@@ -88,6 +90,19 @@ def webhook_event_construct(*, payload: bytes, signature: str, secret: str) -> d
     ):
         raise WebhookRejected("the body is not a Stripe event")
     return data
+
+
+def _refuse_future_timestamp(signature: str) -> None:
+    """The stripe library refuses a timestamp older than the tolerance, but takes one from any
+    time ahead: a signed event dated in the future would stay replayable until then."""
+    stamps = [part.split("=", 1)[1] for part in signature.split(",") if part.strip().startswith("t=")]
+    for stamp in stamps:
+        try:
+            timestamp = int(stamp)
+        except ValueError as exc:
+            raise WebhookRejected("signature: the timestamp is not a number") from exc
+        if timestamp > time.time() + SIGNATURE_TOLERANCE_SECONDS:
+            raise WebhookRejected("signature: the timestamp is in the future")
 
 
 @_calls_stripe

@@ -10,6 +10,7 @@ from csp.decorators import csp_update
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -119,7 +120,13 @@ def manage(request: HttpRequest) -> HttpResponse:
 @require_POST
 def stripe_webhook(request: HttpRequest) -> HttpResponse:
     try:
-        webhook_receive(payload=request.body, signature=request.headers.get("Stripe-Signature", ""))
+        payload = request.body
+    except RequestDataTooBig:
+        # Over DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MB): no Stripe event is that large.
+        logger.warning("Stripe webhook refused: the body is over the size limit")
+        return HttpResponse("Too large.", status=413, content_type="text/plain")
+    try:
+        webhook_receive(payload=payload, signature=request.headers.get("Stripe-Signature", ""))
     except stripe_api.WebhookRejected as exc:
         logger.warning("Stripe webhook refused: %s", exc)
         return HttpResponseBadRequest("Refused.", content_type="text/plain")

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import logging
+
 from django.conf import settings
 from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
@@ -9,11 +11,15 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST, require_safe
 
 from redink.access.visibility import essay_text_for
+from redink.core.clients import client_key
+from redink.core.ratelimit import Rate, limit_consume
 from redink.related.selectors import related_for_page
 
 from . import selectors
 from .models import Essay, Level, Section, Subject
 from .seo import essay_json_ld, meta_description
+
+logger = logging.getLogger(__name__)
 
 
 def _total(counted: list) -> int:  # type: ignore[type-arg]
@@ -139,9 +145,16 @@ def essay_read_beacon(request: HttpRequest, slug: str) -> HttpResponse:
     essay_id = Essay.objects.published().filter(slug=slug).values_list("pk", flat=True).first()
     if essay_id is None:
         raise Http404("No essay has that address.")
-    visitor = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")[0].strip() or request.META.get("REMOTE_ADDR", "")
-    key = f"read:{essay_id}:{visitor}"
-    if cache.add(key, 1, timeout=settings.REDINK_READ_DEDUP_SECONDS):
+    visitor = client_key(request)
+    rate = Rate(settings.REDINK_BEACON_PER_MINUTE, 60)
+    if not limit_consume(scope="beacon", ident=visitor, rate=rate).allowed:
+        return HttpResponse(status=204)  # past the address's limit: not counted, and nothing to tell
+    try:
+        first = cache.add(f"read:{essay_id}:{visitor}", 1, timeout=settings.REDINK_READ_DEDUP_SECONDS)
+    except Exception:
+        logger.warning("Reading not counted: the cache is unreachable", exc_info=True)
+        first = False
+    if first:
         from .services import essay_record_reading
 
         essay_record_reading(essay_id=essay_id)

@@ -3,7 +3,12 @@
 An anonymous GET that sets no cookie gets `Cache-Control: public, s-maxage=…` and no
 `Vary: Cookie`, so nginx or a CDN can serve it to every visitor (the documented nginx
 front bypasses its cache for requests that carry a session cookie). A response for a
-logged-in user, or one that sets a cookie, is `private`.
+logged-in user, or one that sets a cookie, is `private, no-store`: no cache, shared or the
+browser's, keeps a page holding someone's account, uploads or full essays.
+
+Every response also carries a `Permissions-Policy` that switches off the browser features
+Redink never uses (camera, microphone, location, payment APIs, …), so no script that found
+its way into a page could reach them.
 """
 
 from __future__ import annotations
@@ -31,7 +36,7 @@ class SharedCacheMiddleware:
             # anonymous copy; s-maxage lets the shared cache keep serving it to visitors.
             patch_cache_control(response, public=True, max_age=0, s_maxage=settings.REDINK_SHARED_CACHE_SECONDS)
         else:
-            patch_cache_control(response, private=True, no_cache=True)
+            patch_cache_control(response, private=True, no_store=True)
         return response
 
     @staticmethod
@@ -54,3 +59,39 @@ def _drop_vary_cookie(response: HttpResponse) -> None:
         response["Vary"] = ", ".join(kept)
     else:
         del response["Vary"]
+
+
+# Features no Redink page uses, each switched off for the page and anything it embeds.
+PERMISSIONS_POLICY = ", ".join(
+    f"{feature}=()"
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "browsing-topics",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    )
+)
+
+
+class PermissionsPolicyMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        return response

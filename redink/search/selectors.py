@@ -62,6 +62,8 @@ class SearchResults:
     corrected: ParsedQuery | None = None  # when the results are for a corrected query
     did_you_mean: str = ""
     message: str = ""
+    # A reader without full access typed a phrase, which is matched as a set of words for them.
+    phrases_as_words: bool = False
 
     @property
     def num_pages(self) -> int:
@@ -101,6 +103,8 @@ def search_essays(*, raw: str, params: dict[str, Any], viewer: Any) -> SearchRes
         results.message = _empty_message(parsed)
         return results
     backend = get_backend()
+    full_access = reads_everything(viewer)
+    results.phrases_as_words = not full_access and parsed.has_phrases
 
     def run(query: ParsedQuery) -> Any:
         return backend.search(
@@ -113,7 +117,7 @@ def search_essays(*, raw: str, params: dict[str, Any], viewer: Any) -> SearchRes
                 sort=results.sort,
                 page=results.page,
                 per_page=PER_PAGE,
-                full_access=reads_everything(viewer),
+                full_access=full_access,
             )
         )
 

@@ -4,10 +4,13 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
+from redink.core.ratelimit import rate_limited
+
 from .selectors import search_essays, title_suggestions
 
 
 @require_safe
+@rate_limited("search", setting="REDINK_SEARCHES_PER_MINUTE")
 def results(request: HttpRequest) -> HttpResponse:
     raw = request.GET.get("q", "")
     found = search_essays(raw=raw, params=request.GET.dict(), viewer=request.user)
@@ -15,6 +18,7 @@ def results(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+@rate_limited("suggest", setting="REDINK_SUGGESTIONS_PER_MINUTE", as_json=True)
 def suggest(request: HttpRequest) -> HttpResponse:
     """Title suggestions as JSON for the search box (progressive enhancement)."""
     suggestions = title_suggestions(text=request.GET.get("q", ""))

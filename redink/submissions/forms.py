@@ -10,6 +10,7 @@ from django.utils import timezone
 from redink.catalogue.models import Section
 
 from .extract import ACCEPT_ATTRIBUTE
+from .extract.base import human_size
 from .models import Submission, TakedownRequest
 
 MAX_PASTE_CHARACTERS = 400_000
@@ -71,8 +72,22 @@ class UploadForm(EssayDetailsForm):
     declaration = forms.BooleanField(label="This essay is my own work, and I may share it.")
     licence = forms.BooleanField(label="I grant the contributor licence above.")
 
+    def __init__(self, *args: Any, refused_upload: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # A file the upload handler refused as it arrived (uploadlimit.py): it never reached us.
+        self.refused_upload = refused_upload
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or self.cleaned_data
+        if self.refused_upload is not None:
+            name = self.refused_upload.file_name or "The file"
+            self.add_error(
+                "file",
+                f"“{name}” is over the {human_size(self.refused_upload.limit)} limit, so we stopped receiving it and "
+                "kept nothing of it. An essay's text fits in far less: remove pictures, save it as .docx or PDF "
+                "without embedded media, or paste the text instead.",
+            )
+            return data
         has_file, has_text = bool(data.get("file")), bool((data.get("text") or "").strip())
         if has_file == has_text:
             raise forms.ValidationError("Choose a file, or paste your text: one of the two.")

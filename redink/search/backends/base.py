@@ -23,6 +23,12 @@ SORTS = ("relevance", "newest", "best")
 
 @dataclass(frozen=True)
 class SearchRequest:
+    """One search. For a reader without full access (`full_access` false) the query's phrases
+    are taken as sets of words here, whoever builds the request: the hidden part of an essay
+    may tell that it holds the words, never their order or which stand together, so a quoted
+    guess at a hidden sentence cannot be confirmed. Backends rank such a search without word
+    positions as well."""
+
     query: ParsedQuery
     level_id: int | None = None
     subject_id: int | None = None
@@ -33,6 +39,10 @@ class SearchRequest:
     per_page: int = 20
     full_access: bool = False
     with_facets: bool = True
+
+    def __post_init__(self) -> None:
+        if not self.full_access:
+            object.__setattr__(self, "query", self.query.without_word_order())
 
 
 @dataclass(frozen=True)

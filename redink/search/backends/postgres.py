@@ -139,7 +139,8 @@ SHORT_WORD_SIMILARITY_FLOOR = 0.1
 
 
 def _phrase_sql(phrase: Phrase) -> tuple[str, list[str]]:
-    function = "plainto_tsquery" if phrase.is_word else "phraseto_tsquery"
+    # A set of words (a reader without full access: SearchRequest) is every word, in any order.
+    function = "plainto_tsquery" if phrase.is_word or not phrase.ordered else "phraseto_tsquery"
     return f"{function}('{CONFIG}', %s)", [phrase.text()]
 
 
@@ -372,6 +373,7 @@ class PostgresBackend(SearchBackend):
         are more than the count reads."""
         limit = request.per_page
         if request.sort == "relevance":
+            rank_sql, rank_params = _rank(request, q_sql, q_params)
             if total > EXACT_RANK_LIMIT:
                 # Bounded: matches with a query word in the title, essays among the top for one
                 # of the query's common words (impact.py), and, when the count read every match,
@@ -390,9 +392,9 @@ class PostgresBackend(SearchBackend):
             # Exact. GIN matches of a plain tsquery need no recheck: each document is read once,
             # by the ranking.
             cursor.execute(
-                f"SELECT essay_id FROM search_document WHERE {where} ORDER BY {_rank(q_sql)} DESC, essay_id DESC "
+                f"SELECT essay_id FROM search_document WHERE {where} ORDER BY {rank_sql} DESC, essay_id DESC "
                 "LIMIT %s OFFSET %s",
-                [*params, *q_params, limit, offset],
+                [*params, *rank_params, limit, offset],
             )
             return [row[0] for row in cursor.fetchall()]
         if request.sort == "newest":
@@ -429,7 +431,7 @@ class PostgresBackend(SearchBackend):
         Being in a tier for a word implies holding it, so for a one-word query the tier's
         essays are matches without a test against the full document."""
         limit = request.per_page
-        rank = _rank(q_sql)
+        rank, rank_params = _rank(request, q_sql, q_params)
         any_sql, any_params = _any_phrase_sql(request.query)
         t_sql, t_params = _filters(request)
         if _one_word(request.query):
@@ -450,7 +452,7 @@ class PostgresBackend(SearchBackend):
                 *top_params,
                 RANK_CANDIDATES,
                 newest[:RECENT_WINDOW],
-                *q_params,
+                *rank_params,
                 limit,
                 offset,
             ],
@@ -503,11 +505,12 @@ class PostgresBackend(SearchBackend):
     def reference_top(self, request: SearchRequest, k: int) -> list[int]:
         q_sql, q_params = tsquery_sql(request.query)
         f_sql, f_params = _filters(request)
+        rank_sql, rank_params = _rank(request, q_sql, q_params)
         with _through_gin_indexes() as cursor:
             cursor.execute(
                 f"SELECT essay_id FROM search_document WHERE document @@ ({q_sql}){f_sql} "
-                f"ORDER BY {_rank(q_sql)} DESC, essay_id DESC LIMIT %s",
-                [*q_params, *f_params, *q_params, k],
+                f"ORDER BY {rank_sql} DESC, essay_id DESC LIMIT %s",
+                [*q_params, *f_params, *rank_params, k],
             )
             return [row[0] for row in cursor.fetchall()]
 
@@ -639,8 +642,23 @@ def _through_gin_indexes() -> Iterator[Any]:
             cursor.execute("SELECT set_config('enable_seqscan', %s, true)", [previous])
 
 
-def _rank(q_sql: str) -> str:
-    return f"ts_rank_cd('{RANK_WEIGHTS}', document, ({q_sql}))"
+def _rank(request: SearchRequest, q_sql: str, q_params: list[str]) -> tuple[str, list[str]]:
+    """The ranking expression and its parameters. A reader with full access gets cover density
+    (`ts_rank_cd`: how closely the query's words stand together). Any other reader's ranking
+    must not weigh where the hidden words stand, so it is `ts_rank` over the query's words
+    OR'd: PostgreSQL then scores each word by its own occurrences and weights alone, never by
+    its distance from the others (an AND query would measure the distances)."""
+    if request.full_access:
+        return f"ts_rank_cd('{RANK_WEIGHTS}', document, ({q_sql}))", q_params
+    words = list(dict.fromkeys(request.query.words))
+    any_word = " || ".join(f"plainto_tsquery('{CONFIG}', %s)" for _ in words)
+    rank = f"ts_rank('{RANK_WEIGHTS}', document, ({any_word}))"
+    # A phrase typed that stands in the title or the free text (weights A and B) lifts the
+    # essay, as bm25 does on SQLite: that text is the reader's to see.
+    shown = [p.visible_phrase.text() for c in request.query.clauses for p in c.options if p.visible_phrase]
+    for _ in shown:
+        rank += f" + (ts_filter(document, '{{a,b}}') @@ phraseto_tsquery('{CONFIG}', %s))::int"
+    return rank, [*words, *shown]
 
 
 def _one_word(query: ParsedQuery) -> bool:

@@ -91,7 +91,7 @@ def _marked_top(top: str) -> str:
 
 
 def _user_expression(query: ParsedQuery) -> str:
-    return "{title free hidden} : (" + to_fts5(query) + ")"
+    return "{title free hidden} : (" + to_fts5(query, visible_columns="title free") + ")"
 
 
 def _match_expression(request: SearchRequest) -> str:
@@ -260,7 +260,8 @@ class SQLiteFTS5Backend(SearchBackend):
         if request.sort == "relevance":
             if total <= RANK_CANDIDATES:
                 cursor.execute(
-                    f"SELECT rowid FROM search_fts WHERE search_fts MATCH %s ORDER BY bm25(search_fts, {WEIGHTS}) "
+                    # Equal scores go to the newest, as in the bounded ranking and on PostgreSQL.
+                    f"SELECT rowid FROM search_fts WHERE search_fts MATCH %s ORDER BY bm25(search_fts, {WEIGHTS}), rowid DESC "
                     "LIMIT %s OFFSET %s",
                     [expression, limit, offset],
                 )
@@ -344,7 +345,8 @@ class SQLiteFTS5Backend(SearchBackend):
     def reference_top(self, request: SearchRequest, k: int) -> list[int]:
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT rowid FROM search_fts WHERE search_fts MATCH %s ORDER BY bm25(search_fts, {WEIGHTS}) LIMIT %s",
+                f"SELECT rowid FROM search_fts WHERE search_fts MATCH %s ORDER BY bm25(search_fts, {WEIGHTS}), rowid DESC "
+                "LIMIT %s",
                 [_match_expression(request), k],
             )
             return [row[0] for row in cursor.fetchall()]

@@ -4,7 +4,7 @@ import sqlite3
 from hypothesis import given
 from hypothesis import strategies as st
 
-from redink.search.query import MAX_TERMS, parse_query, to_fts5, words_of
+from redink.search.query import MAX_ALTERNATIVES, MAX_WORDS, parse_query, to_fts5, words_of
 
 
 def fts5_accepts(expression: str) -> None:
@@ -44,7 +44,38 @@ def test_unbalanced_quote_and_sql_looking_input_are_just_words():
 def test_long_input_is_cut():
     parsed = parse_query("history " * 5000)
     assert parsed.truncated
-    assert len(parsed.clauses) <= MAX_TERMS
+    assert len(parsed.words) <= MAX_WORDS
+
+
+def test_or_alternatives_are_capped_with_a_notice():
+    guesses = " OR ".join(f"w{n}" for n in range(12))
+    parsed = parse_query(guesses)
+    assert len(parsed.clauses) == 1 and len(parsed.clauses[0].options) == MAX_ALTERNATIVES
+    assert parsed.notices == ("A search can offer up to 8 alternatives joined by OR, so we used the first 8.",)
+    phrases = parse_query(" OR ".join(f'"crisis castro w{n}"' for n in range(8)))
+    assert len(phrases.words) == MAX_WORDS, "eight three-word guesses are cut to sixteen words"
+    assert not parse_query("cuba OR russia OR berlin").notices
+
+
+def test_words_are_capped_across_phrases_and_exclusions_with_a_notice():
+    parsed = parse_query(" ".join(f"word{n}" for n in range(12)) + ' -"one two three" -"four five six"')
+    assert len(parsed.words) + sum(len(p.words) for p in parsed.excluded) == MAX_WORDS
+    assert parsed.excluded[-1].words == ("four",), "a phrase that does not fit whole keeps the words that fit"
+    assert any("up to 16 words" in notice for notice in parsed.notices)
+    assert not parse_query("causes of the first world war").notices
+
+
+def test_without_word_order_a_phrase_is_the_set_of_its_words():
+    forwards = parse_query('"moment of the crisis castro" -"fidel was" kennedy')
+    backwards = parse_query('"castro crisis the of moment" -"was fidel" kennedy')
+    assert forwards.without_word_order().words == backwards.without_word_order().words
+    assert [p.words for p in forwards.without_word_order().excluded] == [("fidel",)]
+    assert [p.words for p in backwards.without_word_order().excluded] == [("fidel",)]
+    assert to_fts5(forwards.without_word_order()) == to_fts5(backwards.without_word_order())
+    as_set = forwards.without_word_order()
+    assert [p.words for c in as_set.clauses for p in c.options] == [("castro", "crisis", "moment"), ("kennedy",)]
+    assert to_fts5(as_set) == '(("castro" AND "crisis" AND "moment") AND "kennedy") NOT "fidel"'
+    assert parse_query('"the of"').without_word_order().words == ["of", "the"], "only stop words: kept"
 
 
 def test_exclusion_only_is_empty():

@@ -17,11 +17,11 @@ pytestmark = pytest.mark.django_db
 LONG_TAIL = " ".join(f"Filler sentence {n} keeps the preview short." for n in range(30))
 
 
-def found(raw: str) -> list[str]:
-    return [r.essay.title for r in search_essays(raw=raw, params={}, viewer=None).results]
+def found(raw: str, viewer=None) -> list[str]:  # type: ignore[no-untyped-def]
+    return [r.essay.title for r in search_essays(raw=raw, params={}, viewer=viewer).results]
 
 
-def test_numbers_and_joined_words_are_found_as_typed(section):
+def test_numbers_and_joined_words_are_found_as_typed(section, member):
     make_essay(
         section=section,
         title="Enzyme activity and pH",
@@ -29,12 +29,17 @@ def test_numbers_and_joined_words_are_found_as_typed(section):
         "The variable named rate_constant_k held the fitted value.",
     )
     make_essay(section=section, title="Osmosis in potato cylinders", text=f"Potato cylinders lost mass.\n\n{LONG_TAIL}")
-    assert found("6.5") == ["Enzyme activity and pH"]
-    assert found('"pH of 6.5"') == ["Enzyme activity and pH"]
-    assert found("37.5 degrees") == ["Enzyme activity and pH"]
-    assert found('"well-known 37.5"') == ["Enzyme activity and pH"]
-    assert found("rate_constant_k") == ["Enzyme activity and pH"]
-    assert found('"named rate constant k"') == ["Enzyme activity and pH"]
+    # A member's joined words and phrases match exactly.
+    assert found("6.5", member) == ["Enzyme activity and pH"]
+    assert found('"pH of 6.5"', member) == ["Enzyme activity and pH"]
+    assert found("37.5 degrees", member) == ["Enzyme activity and pH"]
+    assert found('"well-known 37.5"', member) == ["Enzyme activity and pH"]
+    assert found("rate_constant_k", member) == ["Enzyme activity and pH"]
+    assert found('"named rate constant k"', member) == ["Enzyme activity and pH"]
+    # A visitor's match the set of their words (the potato essay's hidden filler holds a 5 and
+    # a 6), but the essay whose readable text holds them as typed comes first.
+    assert found("6.5")[0] == "Enzyme activity and pH"
+    assert found('"pH of 6.5"')[0] == "Enzyme activity and pH"
 
 
 def suggested(client, typed: str) -> list[str]:  # type: ignore[no-untyped-def]
@@ -156,10 +161,10 @@ def test_postgresql_stems_outlive_a_full_memory(postgresql, monkeypatch):
 def test_a_match_in_the_free_text_is_not_called_hidden(section):
     """The page must not say "matched in the full essay" of a word the visitor can read, even
     where PostgreSQL's snippet maker splits it otherwise (it keeps "6.5" whole)."""
-    make_essay(section=section, title="Enzyme activity", text=f"Best at pH 6.5 here.\n\n{LONG_TAIL}\n\nHidden 7.25.")
+    make_essay(section=section, title="Enzyme activity", text=f"Best at pH 6.5 here.\n\n{LONG_TAIL}\n\nHidden 931.47.")
     hits = search_essays(raw="6.5", params={}, viewer=None).results
     assert [hit.matched_hidden_only for hit in hits] == [False]
-    hidden = search_essays(raw="7.25", params={}, viewer=None).results
+    hidden = search_essays(raw="931.47", params={}, viewer=None).results
     assert [hit.matched_hidden_only for hit in hidden] == [True]
 
 

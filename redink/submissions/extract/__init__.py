@@ -13,6 +13,10 @@ import logging
 from collections.abc import Callable
 from pathlib import PurePath
 
+from django.conf import settings
+
+from redink.core.parallel import TIMED_OUT, WorkFailed, run_isolated
+
 from . import docx, html, markdown, messages, odt, pdf, rtf, text
 from .base import Extracted, ExtractionError, Limits
 from .sniff import sniff
@@ -102,6 +106,26 @@ def extract_document(*, data: bytes, filename: str, limits: Limits | None = None
     return extracted
 
 
+def extract_isolated(*, data: bytes, filename: str, limits: Limits | None = None) -> Extracted:
+    """`extract_document` in a child process, killed after REDINK_EXTRACT_TIMEOUT_SECONDS: a
+    file built to be slow (or to crash a parser) costs its own upload, never the worker's time
+    for everyone else's (`redink.core.parallel.run_isolated`)."""
+    limits = limits or Limits.from_settings()
+    seconds = settings.REDINK_EXTRACT_TIMEOUT_SECONDS
+    try:
+        return run_isolated(_extract_job, (data, filename, limits), timeout=seconds)
+    except WorkFailed as failure:
+        logger.warning("Extracting %s %s", filename, failure)
+        if failure.reason == TIMED_OUT:
+            raise messages.timed_out(seconds=seconds) from failure
+        raise messages.crashed(format=claimed_format(filename)[1] or "document") from failure
+
+
+def _extract_job(job: tuple[bytes, str, Limits]) -> Extracted:
+    data, filename, limits = job
+    return extract_document(data=data, filename=filename, limits=limits)
+
+
 def check_length(*, words: int, minimum: int, maximum: int) -> None:
     if words < minimum:
         raise messages.too_short(words=words, minimum=minimum)
@@ -117,4 +141,5 @@ __all__ = [
     "Limits",
     "check_length",
     "extract_document",
+    "extract_isolated",
 ]

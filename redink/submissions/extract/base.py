@@ -38,6 +38,10 @@ class ExtractionError(Exception):
         self.code = code
         self.message = message
 
+    def __reduce__(self) -> tuple[type[ExtractionError], tuple[str, str]]:
+        # Pickled whole on its way back from the child process that extracts (`isolated.py`).
+        return (ExtractionError, (self.code, self.message))
+
 
 @dataclass(frozen=True)
 class Limits:
@@ -45,6 +49,7 @@ class Limits:
     zip_max_members: int
     zip_max_uncompressed: int
     pdf_max_pages: int
+    max_depth: int = 200
 
     @classmethod
     def from_settings(cls) -> Limits:
@@ -53,6 +58,7 @@ class Limits:
             zip_max_members=settings.REDINK_ZIP_MAX_MEMBERS,
             zip_max_uncompressed=settings.REDINK_ZIP_MAX_UNCOMPRESSED_BYTES,
             pdf_max_pages=settings.REDINK_PDF_MAX_PAGES,
+            max_depth=settings.REDINK_EXTRACT_MAX_DEPTH,
         )
 
 

@@ -13,6 +13,7 @@ import nh3
 
 from . import messages
 from .base import Extracted, Limits, clean_paragraphs
+from .depth import html_depth
 from .sniff import decode_text
 
 FORMAT = "html"
@@ -32,6 +33,8 @@ def extract(data: bytes, *, limits: Limits) -> Extracted:
     source = decode_text(data)
     if source is None:
         raise messages.binary()
+    if html_depth(source, stop_at=limits.max_depth) > limits.max_depth:
+        raise messages.too_deep(format=FORMAT, limit=limits.max_depth)
     try:
         clean = nh3.clean(
             source,

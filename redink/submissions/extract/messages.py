@@ -116,3 +116,30 @@ def too_long(*, words: int, maximum: int) -> ExtractionError:
         "too_long",
         f"The text has {words:,} words, over the limit of {maximum:,}. Upload a long piece as separate essays.",
     )
+
+
+def too_deep(*, format: str, limit: int) -> ExtractionError:
+    return ExtractionError(
+        "too_deep",
+        f"This {FORMAT_NAMES.get(format, format)} file nests its parts more than {limit:,} levels deep, far beyond any "
+        "essay, so we did not open it. Save it again from your word processor (or copy the text into a new "
+        "document) and upload that, or paste your text.",
+    )
+
+
+def timed_out(*, seconds: int) -> ExtractionError:
+    return ExtractionError(
+        "timeout",
+        f"This file could not be processed in time: reading its text took longer than {seconds} seconds, far longer "
+        "than any essay needs. A moderator will look at it. You can also save it again from your word processor, "
+        "or paste your text, and upload that.",
+    )
+
+
+def crashed(*, format: str) -> ExtractionError:
+    return ExtractionError(
+        "crashed",
+        f"This {FORMAT_NAMES.get(format, format)} file could not be processed: reading it stopped the program that "
+        "reads it. A moderator will look at it. Save it again from your word processor, or paste your text, and "
+        "upload that.",
+    )

@@ -14,6 +14,7 @@ import zlib
 
 from . import messages
 from .base import ExtractionError, Limits, human_size
+from .depth import xml_depth
 
 # What Python's zipfile raises on a damaged archive: bad structure, bad deflate data, a compression
 # method it does not know, a member that is encrypted.
@@ -42,6 +43,19 @@ def check_zip(data: bytes, *, format: str, limits: Limits) -> None:
         raise messages.zip_bomb(
             detail=f"{human_size(total)} once unpacked, over the limit of {human_size(limits.zip_max_uncompressed)}"
         )
+    check_xml_depth(data, members=members, format=format, limits=limits)
+
+
+def check_xml_depth(data: bytes, *, members: list[zipfile.ZipInfo], format: str, limits: Limits) -> None:
+    """Refuse a document whose XML parts nest deeper than the limit, before a parser reads them.
+    The sizes were checked first, so unpacking the parts is bounded."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            for member in members:
+                if member.filename.endswith((".xml", ".rels")) and xml_depth(archive.read(member)) > limits.max_depth:
+                    raise messages.too_deep(format=format, limit=limits.max_depth)
+    except _UNREADABLE as exc:
+        raise messages.corrupt(format=format) from exc
 
 
 __all__ = ["ExtractionError", "check_zip"]

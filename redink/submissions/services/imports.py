@@ -38,8 +38,9 @@ from redink.catalogue.services import (
     essay_text,
     taxonomy_get_or_create,
 )
+from redink.core.parallel import TIMED_OUT
 
-from ..extract import ExtractionError, check_length, extract_document
+from ..extract import ExtractionError, check_length, claimed_format, extract_document, messages
 from ..models import ImportRecord, ModerationEvent, Submission
 from ..originality.index import exclusive_check, last_signature_id, signature_store
 from ..originality.matching import find_matches
@@ -126,6 +127,27 @@ def prepare_import(item: ImportItem) -> Prepared:
     shingled.minhash  # noqa: B018 - worked out here, in the worker, and carried back with it
     return replace(
         prepared, title=title, format=extracted.format, text=text, derived=essay_text(text), shingled=shingled
+    )
+
+
+def prepare_failed(item: ImportItem, reason: str) -> Prepared:
+    """A file whose preparation was killed (`reason`: timed out or crashed), kept for a moderator."""
+    try:
+        data = item.path.read_bytes()
+    except OSError as unreadable:
+        return Prepared(item=item, data=b"", sha256="", key="", title="", unreadable=str(unreadable))
+    sha256 = hashlib.sha256(data).hexdigest()
+    if reason == TIMED_OUT:
+        problem = messages.timed_out(seconds=settings.REDINK_EXTRACT_TIMEOUT_SECONDS)
+    else:
+        problem = messages.crashed(format=claimed_format(item.path.name)[1] or "document")
+    return Prepared(
+        item=item,
+        data=data,
+        sha256=sha256,
+        key=import_key(path=item.path, sha256=sha256),
+        title=_title(item.title or item.path.stem),
+        problem=(problem.code, problem.message),
     )
 
 

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from ..extract import ExtractionError, check_length, extract_document, messages
+from ..extract import ExtractionError, check_length, extract_isolated, messages
 from ..models import ModerationEvent, OverlapMatch, Submission
 from ..originality.index import exclusive_check, signature_store
 from ..originality.matching import Match, find_matches
@@ -64,7 +64,7 @@ def submission_text(*, submission: Submission) -> tuple[str, str]:
             raise messages.too_big(size=size, limit=settings.REDINK_UPLOAD_MAX_BYTES)
         with submission.file.open("rb") as handle:
             data = handle.read()
-        extracted = extract_document(data=data, filename=submission.original_filename or submission.file.name)
+        extracted = extract_isolated(data=data, filename=submission.original_filename or submission.file.name)
         paragraphs, detected = extracted.paragraphs, extracted.format
     return "\n\n".join(without_title(paragraphs, title=submission.title)), detected
 

@@ -5,10 +5,12 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
+from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
 from redink.catalogue.models import Essay, Section
+from redink.core.ratelimit import Rate, limit_check, limit_consume, wait_phrase
 
 from ..licence import LICENCE_VERSION
 from ..models import ModerationEvent, Submission
@@ -58,6 +60,36 @@ def submission_create(
         event_log(action=ModerationEvent.Action.UPLOADED, actor=contributor, submission=submission)
         submission_enqueue(submission_id=submission.pk)
     return submission
+
+
+# Uploads a contributor may make (staff are exempt): scope, setting, window in seconds.
+UPLOAD_LIMITS = (
+    ("uploads-hour", "REDINK_UPLOADS_PER_HOUR", 3600),
+    ("uploads-day", "REDINK_UPLOADS_PER_DAY", 86400),
+)
+
+
+def upload_limit_message(*, user: Any) -> str:
+    """Why this user may not upload just now ("" when they may)."""
+    if user.is_staff:
+        return ""
+    for scope, setting, seconds in UPLOAD_LIMITS:
+        rate = Rate(getattr(settings, setting), seconds)
+        verdict = limit_check(scope=scope, ident=f"user:{user.pk}", rate=rate)
+        if not verdict.allowed:
+            return (
+                f"You have reached the limit of {rate.describe('uploads')}. You can upload again in "
+                f"{wait_phrase(verdict.retry_after)}; your uploads so far are all safely in the queue."
+            )
+    return ""
+
+
+def upload_count(*, user: Any) -> None:
+    """Count one upload against the user's limits."""
+    if user.is_staff:
+        return
+    for scope, setting, seconds in UPLOAD_LIMITS:
+        limit_consume(scope=scope, ident=f"user:{user.pk}", rate=Rate(getattr(settings, setting), seconds))
 
 
 def submission_enqueue(*, submission_id: int) -> None:

@@ -193,3 +193,108 @@ def _rtf_escape(text: str) -> str:
     for ch in text.replace("\\", "\\\\").replace("{", "\\{").replace("}", "\\}"):
         out.append(ch if ord(ch) < 128 else f"\\u{ord(ch) if ord(ch) < 32768 else ord(ch) - 65536}?")
     return "".join(out)
+
+
+# --- Files built to be slow or deep: what a hostile uploader sends ----------------------------
+
+
+def with_member(archive: bytes, name: str, content: bytes) -> bytes:
+    """A copy of a zip (a .docx or .odt) with one member's content replaced."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(archive)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            target.writestr(info, content if info.filename == name else source.read(info))
+    return out.getvalue()
+
+
+_DOCX_BODY = b'<w:body xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+_W = b'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+
+
+def _docx_document(body: bytes) -> bytes:
+    return (
+        b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:document '
+        + _W
+        + b"><w:body>"
+        + body
+        + b"</w:body></w:document>"
+    )
+
+
+def make_deep_docx(depth: int) -> bytes:
+    """A .docx whose paragraph sits inside `depth` nested tables' cells' worth of elements."""
+    nested = (
+        b"<w:sdt><w:sdtContent>" * depth + b"<w:p><w:r><w:t>deep</w:t></w:r></w:p>" + b"</w:sdtContent></w:sdt>" * depth
+    )
+    return with_member(make_docx("", ["x"], header=False), "word/document.xml", _docx_document(nested))
+
+
+def make_slow_docx(paragraphs: int) -> bytes:
+    """A .docx of very many short runs: small as a file, slow for python-docx to walk."""
+    paragraph = b"<w:p>" + b"<w:r><w:t>a</w:t></w:r>" * 20 + b"</w:p>"
+    return with_member(make_docx("", ["x"], header=False), "word/document.xml", _docx_document(paragraph * paragraphs))
+
+
+_ODT_NS = (
+    b'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+    b'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2"'
+)
+
+
+def _odt_content(body: bytes) -> bytes:
+    return (
+        b'<?xml version="1.0" encoding="UTF-8"?>\n<office:document-content '
+        + _ODT_NS
+        + b"><office:body><office:text>"
+        + body
+        + b"</office:text></office:body></office:document-content>"
+    )
+
+
+def make_deep_odt(depth: int) -> bytes:
+    nested = b"<text:section>" * depth + b"<text:p>deep</text:p>" + b"</text:section>" * depth
+    return with_member(make_odt("", ["x"], header=False), "content.xml", _odt_content(nested))
+
+
+def make_slow_odt(paragraphs: int) -> bytes:
+    paragraph = b"<text:p>" + b"<text:span>a</text:span>" * 20 + b"</text:p>"
+    return with_member(make_odt("", ["x"], header=False), "content.xml", _odt_content(paragraph * paragraphs))
+
+
+def make_deep_html(depth: int) -> bytes:
+    return b"<html><body>" + b"<div>" * depth + b"deep" + b"</div>" * depth + b"</body></html>"
+
+
+def make_slow_html(elements: int) -> bytes:
+    return b"<html><body>" + b"<p><b>a</b> <i>b</i></p>" * elements + b"</body></html>"
+
+
+def make_slow_rtf(words: int) -> bytes:
+    return b"{\\rtf1\\ansi " + b"{\\b a}\\par " * words + b"}"
+
+
+def make_slow_pdf(operations: int) -> bytes:
+    """A one-page PDF whose content stream shows a character `operations` times, compressed."""
+    import zlib
+
+    stream = zlib.compress(b"BT /F1 12 Tf 72 720 Td " + b"(a) Tj 1 0 Td " * operations + b"ET")
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length " + str(len(stream)).encode() + b" /Filter /FlateDecode >>\nstream\n" + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = io.BytesIO()
+    out.write(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(out.tell())
+        out.write(f"{number} 0 obj\n".encode() + body + b"\nendobj\n")
+    xref = out.tell()
+    out.write(f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode())
+    for offset in offsets:
+        out.write(f"{offset:010d} 00000 n \n".encode())
+    out.write(f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode())
+    return out.getvalue()

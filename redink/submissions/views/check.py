@@ -12,9 +12,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
+from redink.core.ratelimit import Rate, limit_consume
+
 from ..forms import CheckForm
 from ..originality.report import draft_report
-from ..ratelimit import rate_limit_hit
 
 
 @login_required
@@ -24,9 +25,9 @@ def check(request: HttpRequest) -> HttpResponse:
     report = None
     limited = False
     if request.method == "POST" and form.is_valid():
-        allowed = rate_limit_hit(
-            key=f"check:{request.user.pk}", limit=settings.REDINK_CHECKS_PER_HOUR, window_seconds=3600
-        )
+        allowed = limit_consume(
+            scope="check", ident=f"user:{request.user.pk}", rate=Rate(settings.REDINK_CHECKS_PER_HOUR, 3600)
+        ).allowed
         if allowed:
             report = draft_report(text=form.cleaned_data["text"])
         else:

@@ -2,22 +2,22 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
 from redink.catalogue.models import Essay
+from redink.core.clients import client_key
+from redink.core.ratelimit import Rate, limit_consume, wait_phrase
 
 from .. import selectors
 from ..forms import TakedownAnswerForm, TakedownForm, TakedownWithdrawForm
 from ..models import TakedownRequest
-from ..ratelimit import rate_limit_hit
 from ..services.moderation import ModerationError
 from ..services.takedowns import takedown_answer, takedown_file, takedown_withdraw_essay
 from .access import moderator_required
-
-REPORTS_PER_HOUR = 10
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -25,9 +25,15 @@ def report(request: HttpRequest, slug: str) -> HttpResponse:
     essay = get_object_or_404(Essay.objects.published().select_related("section"), slug=slug)
     form = TakedownForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        visitor = request.META.get("REMOTE_ADDR", "")
-        if not rate_limit_hit(key=f"takedown:{visitor}", limit=REPORTS_PER_HOUR, window_seconds=3600):
-            form.add_error(None, "Too many reports from your connection in the last hour; please try again later.")
+        verdict = limit_consume(
+            scope="takedown", ident=client_key(request), rate=Rate(settings.REDINK_TAKEDOWNS_PER_HOUR, 3600)
+        )
+        if not verdict.allowed:
+            form.add_error(
+                None,
+                "Too many reports from your connection in the last hour. Your report is still here: "
+                f"please send it again in {wait_phrase(verdict.retry_after)}.",
+            )
         else:
             data = form.cleaned_data
             takedown_file(

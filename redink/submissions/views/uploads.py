@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -15,25 +17,44 @@ from .. import selectors
 from ..forms import UploadForm
 from ..licence import LICENCE_PARAGRAPHS, LICENCE_TITLE, LICENCE_VERSION
 from ..services.moderation import essay_withdraw_by_author
-from ..services.uploads import submission_create
+from ..services.uploads import submission_create, upload_count, upload_limit_message
 
 
-def _upload_page(request: HttpRequest, form: UploadForm, *, correcting: Essay | None = None) -> HttpResponse:
+def _upload_page(
+    request: HttpRequest, form: UploadForm, *, correcting: Essay | None = None, limit_message: str = ""
+) -> HttpResponse:
+    status = 200
+    if getattr(request, "refused_upload", None) is not None:
+        status = 413
+    elif limit_message and request.method == "POST":
+        status = 429
     return render(
         request,
         "submissions/upload.html",
         {
             "form": form,
             "correcting": correcting,
+            "limit_message": limit_message,
             "licence_title": LICENCE_TITLE,
             "licence_paragraphs": LICENCE_PARAGRAPHS,
             "licence_version": LICENCE_VERSION,
         },
+        status=status,
+    )
+
+
+def _upload_form(request: HttpRequest, **kwargs: Any) -> UploadForm:
+    return UploadForm(
+        request.POST or None,
+        request.FILES or None,
+        refused_upload=getattr(request, "refused_upload", None),
+        **kwargs,
     )
 
 
 def _submit(request: HttpRequest, form: UploadForm, *, replaces: Essay | None = None) -> HttpResponse:
     data = form.cleaned_data
+    upload_count(user=request.user)
     submission_create(
         contributor=request.user,
         title=data["title"],
@@ -53,10 +74,11 @@ def _submit(request: HttpRequest, form: UploadForm, *, replaces: Essay | None = 
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def upload(request: HttpRequest) -> HttpResponse:
-    form = UploadForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
+    form = _upload_form(request)
+    limit_message = upload_limit_message(user=request.user)
+    if request.method == "POST" and not limit_message and form.is_valid():
         return _submit(request, form)
-    return _upload_page(request, form)
+    return _upload_page(request, form, limit_message=limit_message)
 
 
 @login_required
@@ -70,10 +92,11 @@ def correct(request: HttpRequest, slug: str) -> HttpResponse:
         "year": essay.year,
         "grade": essay.grade,
     }
-    form = UploadForm(request.POST or None, request.FILES or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
+    form = _upload_form(request, initial=initial)
+    limit_message = upload_limit_message(user=request.user)
+    if request.method == "POST" and not limit_message and form.is_valid():
         return _submit(request, form, replaces=essay)
-    return _upload_page(request, form, correcting=essay)
+    return _upload_page(request, form, correcting=essay, limit_message=limit_message)
 
 
 @login_required

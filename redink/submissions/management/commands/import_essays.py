@@ -11,10 +11,10 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connections
 
-from redink.core.parallel import chunked, default_workers, ordered_map
+from redink.core.parallel import WorkFailed, chunked, default_workers, forks_workers, ordered_map, run_isolated
 from redink.core.progress import ProgressBar
 from redink.submissions.extract import EXTENSIONS
 from redink.submissions.services.imports import (
@@ -24,6 +24,7 @@ from redink.submissions.services.imports import (
     check_prior,
     import_batch,
     import_finish,
+    prepare_failed,
     prepare_import,
 )
 
@@ -180,11 +181,17 @@ def import_item(*, path: Path, row: dict[str, str], defaults: dict[str, str]) ->
 
 def prepared_in_order(items: list[ImportItem], *, workers: int) -> Iterator[Prepared]:
     """Each item prepared (read, extracted, shingled), in order, by `workers` forked processes,
-    which also check it against the library as committed so far when they can read it: not
-    from inside a transaction of this process (as in tests), whose writes they cannot see."""
-    in_transaction = any(c.in_atomic_block for c in connections.all(initialized_only=True))
-    jobs = ((chunk, workers > 1 and not in_transaction) for chunk in chunked(items, 25))
-    for chunk in ordered_map(_prepare_chunk, jobs, workers=workers):
+    which also check it against the library as committed so far when they are forked workers
+    with connections of their own (not children of a process inside a transaction, as in tests,
+    whose writes they cannot see).
+
+    A chunk of files that runs past REDINK_EXTRACT_TIMEOUT_SECONDS, or crashes its worker, is
+    killed and prepared again a file at a time, each in a child of its own with the same limit:
+    the file built to be slow is then recorded as one that could not be processed in time."""
+    pooled = forks_workers(workers)
+    jobs = ((chunk, pooled) for chunk in chunked(items, 25))
+    seconds = settings.REDINK_EXTRACT_TIMEOUT_SECONDS
+    for chunk in ordered_map(_prepare_chunk, jobs, workers=workers, timeout=seconds, on_failure=_prepare_each):
         yield from chunk
 
 
@@ -192,3 +199,14 @@ def _prepare_chunk(job: tuple[list[ImportItem], bool]) -> list[Prepared]:
     items, check = job
     prepared = [prepare_import(item) for item in items]
     return [check_prior(p) for p in prepared] if check else prepared
+
+
+def _prepare_each(job: tuple[list[ImportItem], bool], reason: str) -> list[Prepared]:
+    seconds = settings.REDINK_EXTRACT_TIMEOUT_SECONDS
+    prepared = []
+    for item in job[0]:
+        try:
+            prepared.append(run_isolated(prepare_import, item, timeout=seconds))
+        except WorkFailed as failure:
+            prepared.append(prepare_failed(item, failure.reason))
+    return prepared
