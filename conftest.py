@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 
 import pytest
@@ -84,4 +85,6 @@ def _fast_hashing_and_clean_cache(request, settings):  # type: ignore[no-untyped
     cache.clear()
     yield
     if not in_database:
-        cache.clear()
+        # A test may have pointed the cache at a server that is down (the fail-open test).
+        with contextlib.suppress(Exception):
+            cache.clear()

@@ -24,33 +24,53 @@ limited_account_views = [
     path("accounts/login/", login_guard(account_views.login)),
     path(
         "accounts/signup/",
-        rate_limited("signup", setting="REDINK_SIGNUPS_PER_HOUR", seconds=3600, methods=("POST",))(
-            account_views.signup
-        ),
+        rate_limited(
+            "signup",
+            setting="REDINK_SIGNUPS_PER_HOUR",
+            seconds=3600,
+            methods=("POST",),
+            message="A great many accounts have been made from your connection in the last hour.",
+        )(account_views.signup),
     ),
     path(
         "accounts/password/reset/",
-        rate_limited("reset", setting="REDINK_PASSWORD_RESETS_PER_HOUR", seconds=3600, methods=("POST",))(
+        rate_limited(
+            "reset",
+            setting="REDINK_PASSWORD_RESETS_PER_HOUR",
+            seconds=3600,
+            methods=("POST",),
+            message="A great many password-reset e-mails have been asked for from your connection in the last hour.",
+        )(
             rate_limited(
                 "reset-email",
                 setting="REDINK_PASSWORD_RESETS_PER_EMAIL_PER_HOUR",
                 seconds=3600,
                 methods=("POST",),
                 ident=_by_email,
+                message="Several password-reset e-mails have gone to that address in the last hour: look for them "
+                "in your inbox (and its spam folder).",
             )(account_views.password_reset)
         ),
     ),
     path(
         "accounts/reauthenticate/",
-        rate_limited("reauthenticate", setting="REDINK_LOGIN_FAILURES_PER_ACCOUNT", methods=("POST",), ident=_by_user)(
-            account_views.reauthenticate
-        ),
+        rate_limited(
+            "reauthenticate",
+            setting="REDINK_LOGIN_FAILURES_PER_ACCOUNT",
+            methods=("POST",),
+            ident=_by_user,
+            message="You have entered your password many times in the last minute.",
+        )(account_views.reauthenticate),
     ),
     path(
         "accounts/password/change/",
-        rate_limited("password-change", setting="REDINK_LOGIN_FAILURES_PER_ACCOUNT", methods=("POST",), ident=_by_user)(
-            account_views.password_change
-        ),
+        rate_limited(
+            "password-change",
+            setting="REDINK_LOGIN_FAILURES_PER_ACCOUNT",
+            methods=("POST",),
+            ident=_by_user,
+            message="You have tried to change your password many times in the last minute.",
+        )(account_views.password_change),
     ),
 ]
 

@@ -103,6 +103,7 @@ def rate_limited(
     methods: tuple[str, ...] = ("GET", "HEAD", "POST"),
     ident: Callable[[HttpRequest], str] = client_key,
     as_json: bool = False,
+    message: str = "",
 ) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
     """Limit a view to `settings.<setting>` requests per `seconds` from one client address
     (or whatever `ident` names), answering 429 past it. The limit is read from the settings at
@@ -115,7 +116,7 @@ def rate_limited(
                 rate = Rate(int(getattr(settings, setting)), seconds)
                 verdict = limit_consume(scope=scope, ident=ident(request), rate=rate)
                 if not verdict.allowed:
-                    return too_many_requests(request, verdict=verdict, as_json=as_json)
+                    return too_many_requests(request, verdict=verdict, as_json=as_json, message=message)
             return view(request, *args, **kwargs)
 
         return wrapped
@@ -126,13 +127,14 @@ def rate_limited(
 def too_many_requests(
     request: HttpRequest, *, verdict: Verdict, as_json: bool = False, message: str = ""
 ) -> HttpResponse:
-    """429 with `Retry-After`, and a page (or JSON) that says when to try again."""
+    """429 with `Retry-After`, and a page (or JSON) that says what happened and when to try again."""
     wait = wait_phrase(verdict.retry_after)
-    text = message or f"You have sent a lot of requests in a short time. Please try again in {wait}."
+    what = message or "You have sent a lot of requests in a short time."
     if as_json:
+        text = f"{what} Please try again in {wait}."
         response: HttpResponse = JsonResponse({"error": text, "retry_after": verdict.retry_after}, status=429)
     else:
-        response = render(request, "429.html", {"message": text, "wait": wait}, status=429)
+        response = render(request, "429.html", {"message": what, "wait": wait}, status=429)
     response["Retry-After"] = str(max(1, verdict.retry_after))
     return response
 

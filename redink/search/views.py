@@ -10,7 +10,9 @@ from .selectors import search_essays, title_suggestions
 
 
 @require_safe
-@rate_limited("search", setting="REDINK_SEARCHES_PER_MINUTE")
+@rate_limited(
+    "search", setting="REDINK_SEARCHES_PER_MINUTE", message="You have made a great many searches in the last minute."
+)
 def results(request: HttpRequest) -> HttpResponse:
     raw = request.GET.get("q", "")
     found = search_essays(raw=raw, params=request.GET.dict(), viewer=request.user)

@@ -165,6 +165,23 @@ class TestLoginRateLimiting:
         proxied = log_in(Client(), student.email, PASSWORD, HTTP_X_FORWARDED_FOR="192.0.2.77")
         assert proxied.status_code == 302, "the failures were 198.51.100.1's, not this client's"
 
+    def test_sign_ups_and_reset_e_mails_are_limited_per_address_and_per_e_mail(self, student, settings):
+        settings.REDINK_SIGNUPS_PER_HOUR = 2
+        settings.REDINK_PASSWORD_RESETS_PER_EMAIL_PER_HOUR = 2
+        for n in range(2):
+            data = {"email": f"s{n}@example.org", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD}
+            assert Client().post("/accounts/signup/", data).status_code == 302
+        data = {"email": "s9@example.org", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD}
+        refused = Client().post("/accounts/signup/", data)
+        assert refused.status_code == 429 and "accounts have been made from your connection" in refused.content.decode()
+        assert Client(REMOTE_ADDR="192.0.2.9").post("/accounts/signup/", data).status_code == 302
+        for n in range(2):
+            Client(REMOTE_ADDR=f"198.51.100.{n}").post("/accounts/password/reset/", {"email": student.email})
+        sent = len(mail.outbox)
+        again = Client(REMOTE_ADDR="198.51.100.99").post("/accounts/password/reset/", {"email": student.email})
+        assert again.status_code == 429 and "spam folder" in again.content.decode()
+        assert len(mail.outbox) == sent
+
     def test_the_test_client_can_still_log_in_without_a_request(self, student):
         assert Client().login(email=student.email, password=PASSWORD)
 

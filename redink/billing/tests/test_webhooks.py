@@ -116,6 +116,19 @@ class TestSignatures:
         assert response.status_code == 400
         assert not WebhookEvent.objects.exists() and not Entitlement.objects.exists()
 
+    def test_an_oversize_body_gets_413_not_500_and_nothing_is_stored(self, client, world):
+        payload = b'{"padding": "' + b"x" * (30 * 1024 * 1024) + b'"}'  # the security review's 30 MB
+        response = post(client, payload)
+        assert response.status_code == 413
+        assert not WebhookEvent.objects.exists()
+
+    def test_a_signature_dated_in_the_future_is_refused_like_a_stale_one(self, client, world):
+        payload = so.payload_of(subscription_event(world))
+        response = post(client, payload, timestamp=int(time.time()) + 3600)
+        assert response.status_code == 400
+        assert not WebhookEvent.objects.exists() and not Entitlement.objects.exists()
+        assert post(client, payload, timestamp=int(time.time()) + 30).status_code == 200, "clock skew is tolerated"
+
     def test_only_post_is_accepted(self, client, world):
         assert client.get(URL).status_code == 405
 

@@ -209,6 +209,30 @@ class TestReadingCount:
         essay.refresh_from_db()
         assert essay.reading_count == 2
 
+    def test_a_forged_forwarded_for_does_not_count_again(self, client, essay, settings):
+        """Without a proxy of ours in front, X-Forwarded-For is the client's own word: ignored."""
+        url = f"/essays/{essay.slug}/read/"
+        for n in range(30):
+            client.post(url, HTTP_X_FORWARDED_FOR=f"203.0.113.{n}")
+        essay.refresh_from_db()
+        assert essay.reading_count == 1
+        # Behind one proxy, the entry that proxy appended is the client's; what precedes it is not.
+        settings.TRUSTED_PROXY_COUNT = 1
+        for n in range(30):
+            client.post(url, HTTP_X_FORWARDED_FOR=f"203.0.113.{n}, 198.51.100.7")
+        essay.refresh_from_db()
+        assert essay.reading_count == 2
+
+    def test_beacons_past_the_per_minute_limit_are_ignored(self, client, section, settings):
+        settings.REDINK_BEACON_PER_MINUTE = 3
+        essays = [make_essay(section=section, title=f"Beacon essay {n}") for n in range(5)]
+        for item in essays:
+            assert client.post(f"/essays/{item.slug}/read/").status_code == 204
+        counts = [type(item).objects.get(pk=item.pk).reading_count for item in essays]
+        assert counts == [1, 1, 1, 0, 0]
+        assert client.post(f"/essays/{essays[4].slug}/read/", REMOTE_ADDR="192.0.2.8").status_code == 204
+        assert type(essays[4]).objects.get(pk=essays[4].pk).reading_count == 1, "another address still counts"
+
     def test_beacon_is_never_cached(self, client, essay):
         response = client.post(f"/essays/{essay.slug}/read/")
         assert "no-cache" in response["Cache-Control"] or "no-store" in response["Cache-Control"]

@@ -62,8 +62,22 @@ def test_requests_are_rate_limited(client, essay):
     for _ in range(10):
         client.post(reverse("submissions:report", args=[essay.slug]), CLAIM)
     response = client.post(reverse("submissions:report", args=[essay.slug]), CLAIM)
-    assert "Too many reports" in response.content.decode()
+    page = response.content.decode()
+    assert "Too many reports" in page and "please send it again in" in page
     assert TakedownRequest.objects.count() == 10
+
+
+def test_behind_the_proxy_each_client_has_its_own_limit(client, essay, settings):
+    """Counted by the client's address, not the proxy's: a handful of reports from one
+    client does not stop takedowns for the whole site."""
+    settings.TRUSTED_PROXY_COUNT = 1
+    url = reverse("submissions:report", args=[essay.slug])
+    for _ in range(11):
+        client.post(url, CLAIM, REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.66")
+    assert TakedownRequest.objects.count() == 10
+    response = client.post(url, CLAIM, REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.3")
+    assert "Too many reports" not in response.content.decode()
+    assert TakedownRequest.objects.count() == 11
 
 
 def test_moderator_withdraws_the_essay(client, staff, reported, essay, mailoutbox, django_capture_on_commit_callbacks):

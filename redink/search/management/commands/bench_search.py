@@ -21,7 +21,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
-from django.test import Client
+from django.test import Client, override_settings
 
 from redink.catalogue.models import Essay, Level
 from redink.core.progress import ProgressBar
@@ -48,6 +48,12 @@ class Command(BaseCommand):
         parser.add_argument("--against", type=Path, help="Another run's JSON: print this run's p95 ratio to it.")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        # The rate limits still count every request (their cost is part of the page's), but
+        # never stop the log replaying as fast as it can.
+        with override_settings(REDINK_SEARCHES_PER_MINUTE=10**9, REDINK_SUGGESTIONS_PER_MINUTE=10**9):
+            self._bench(**options)
+
+    def _bench(self, **options: Any) -> None:
         essays = Essay.objects.published()
         total = essays.count()
         if not total:
