@@ -89,7 +89,9 @@ COUNT = textwrap.dedent(
 def counts_in_two_processes(env: dict[str, str]) -> list[int]:
     env = {**env, "START_AT": str(time.time() + 4)}
     children = [
-        subprocess.Popen([sys.executable, "-c", COUNT], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        subprocess.Popen(
+            [sys.executable, "-c", COUNT], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
         for _ in range(2)
     ]
     results = []
