@@ -62,14 +62,15 @@ def limit_consume(*, scope: str, ident: str, rate: Rate) -> Verdict:
     key, remaining = _window_key(scope, ident, rate)
     try:
         with _serialised(key):
-            if cache.add(key, 1, timeout=remaining + 1):
-                used = 1
-            else:
-                try:
-                    used = cache.incr(key)
-                except ValueError:  # expired between add and incr
-                    cache.set(key, 1, timeout=remaining + 1)
+            # The window's count usually exists already: increment first, which on the database
+            # cache is a read and a write, and create it only when it is missing.
+            try:
+                used = cache.incr(key)
+            except ValueError:
+                if cache.add(key, 1, timeout=remaining + 1):
                     used = 1
+                else:  # another process made it meanwhile (Redis, where nothing is serialised)
+                    used = cache.incr(key)
     except Exception:
         logger.warning("Rate limit %r not counted: the cache is unreachable", scope, exc_info=True)
         return Verdict(allowed=True)

@@ -88,6 +88,11 @@ class Command(BaseCommand):
         for query, sample in zip(log, timings.samples_ms, strict=True):
             by_kind[query.kind].append(sample)
         report["view_by_kind"] = {kind: Timings(samples).summary() for kind, samples in sorted(by_kind.items())}
+        # The page's own cost: each query's view time less the backend's time for the same search.
+        backend_timings = time_each([self._backend_call(q, levels) for q in log], rounds=options["rounds"])
+        report["backend"] = backend_timings.summary()
+        overheads = [v - b for v, b in zip(timings.samples_ms, backend_timings.samples_ms, strict=True)]
+        report["view_overhead_median_ms"] = round(statistics.median(overheads), 2)
 
         report["recall_at_10"], report["recall_queries"] = self._recall(log, levels)
         report["suggest"], report["exact_title"] = self._suggestions(log, client)
@@ -111,6 +116,13 @@ class Command(BaseCommand):
         out(json.dumps(report, indent=2))
         if options["json"]:
             options["json"].write_text(json.dumps(report, indent=2) + "\n")
+
+    @staticmethod
+    def _backend_call(query, levels):  # type: ignore[no-untyped-def]
+        """The backend's search for one logged query, as the page asks it (a visitor's)."""
+        backend = get_backend()
+        request = SearchRequest(query=parse_query(query.q), level_id=levels.get(query.level), per_page=20)
+        return lambda: backend.search(request)
 
     def _recall(self, log, levels) -> tuple[float, int]:  # type: ignore[no-untyped-def]
         backend = get_backend()
