@@ -67,10 +67,8 @@ def limit_consume(*, scope: str, ident: str, rate: Rate) -> Verdict:
             try:
                 used = cache.incr(key)
             except ValueError:
-                if cache.add(key, 1, timeout=remaining + 1):
-                    used = 1
-                else:  # another process made it meanwhile (Redis, where nothing is serialised)
-                    used = cache.incr(key)
+                # add fails when another process made it meanwhile (Redis, where nothing is serialised)
+                used = 1 if cache.add(key, 1, timeout=remaining + 1) else cache.incr(key)
     except Exception:
         logger.warning("Rate limit %r not counted: the cache is unreachable", scope, exc_info=True)
         return Verdict(allowed=True)
