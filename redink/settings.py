@@ -7,6 +7,7 @@ DEBUG=0, SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL and REDIS_URL (see .env.example
 from __future__ import annotations
 
 import os
+from email.utils import parseaddr
 from pathlib import Path
 
 import dj_database_url
@@ -50,7 +51,8 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
-# The canonical origin used in canonical links, the sitemap and JSON-LD.
+# The origin the site is served on: canonical links, the sitemap, JSON-LD and every link in an
+# e-mail (redink.core.links.site_url). `rundemo --addr` sets it to its own address.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 SITE_NAME = os.environ.get("SITE_NAME", "Redink")
 
@@ -204,6 +206,9 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Redink <no-reply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The address the contact page (/contact/) gives people to write to: by default the address
+# part of DEFAULT_FROM_EMAIL.
+REDINK_CONTACT_EMAIL = os.environ.get("REDINK_CONTACT_EMAIL") or parseaddr(DEFAULT_FROM_EMAIL)[1] or DEFAULT_FROM_EMAIL
 
 # --- Static and media -----------------------------------------------------------------
 STATIC_URL = "/static/"

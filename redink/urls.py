@@ -86,6 +86,7 @@ urlpatterns = [
     path("join/", include("redink.billing.urls")),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", core_views.robots_txt, name="robots"),
+    path("contact/", core_views.contact, name="contact"),
     path("search/", include("redink.search.urls")),
     path("", include("redink.submissions.urls")),
     path("", include("redink.catalogue.urls")),

@@ -20,6 +20,12 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
     return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
 
 
+@require_safe
+def contact(request: HttpRequest) -> HttpResponse:
+    """Where to write to the people who run the site (REDINK_CONTACT_EMAIL)."""
+    return render(request, "core/contact.html", {"contact_email": settings.REDINK_CONTACT_EMAIL})
+
+
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return render(request, "404.html", status=404)
 
