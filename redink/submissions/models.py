@@ -134,13 +134,11 @@ class Submission(models.Model):
 
     @property
     def reason(self) -> str:
-        """What the contributor is told about a failure or a rejection."""
-        if self.status == self.Status.FAILED:
-            return self.failure_message
-        if self.status == self.Status.REJECTED:
-            label = self.get_rejection_reason_display()
-            return f"{label}. {self.rejection_note}".strip() if self.rejection_note else label
-        return ""
+        """What the contributor is told about a failure or a rejection, worded as things are now
+        (`reasons.py`); in a template it links what it names."""
+        from .reasons import submission_reason
+
+        return submission_reason(self)
 
 
 class OverlapMatch(models.Model):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from redink.access.visibility import essay_text_for
 from redink.catalogue.models import Essay
@@ -14,10 +14,18 @@ from .models import ModerationEvent, OverlapMatch, Submission, TakedownRequest
 from .originality.compare import shared_passages
 from .originality.highlight import Piece, highlight
 from .originality.shingles import shingle
+from .reasons import copy_matches
+
+
+def _with_copy_matches(queryset: QuerySet[Submission]) -> QuerySet[Submission]:
+    """What a refused copy's reason is worded from, for a whole listing in one query."""
+    return queryset.prefetch_related(
+        Prefetch("matches", queryset=copy_matches(OverlapMatch.objects.all()), to_attr="copy_matches")
+    )
 
 
 def uploads_of(*, user: Any) -> QuerySet[Submission]:
-    return (
+    return _with_copy_matches(
         Submission.objects.of(user)
         .select_related("section__subject__level", "essay", "replaces")
         .defer("extracted_text", "pasted_text")
@@ -30,17 +38,29 @@ def essays_of(*, user: Any) -> QuerySet[Essay]:
 
 def upload_statuses(*, user: Any) -> list[dict[str, Any]]:
     """What the uploads page polls: each upload's status and the reason for a failure or rejection."""
-    rows = (
+    rows = _with_copy_matches(
         Submission.objects.of(user)
         .select_related("essay")
-        .only("pk", "status", "failure_message", "rejection_reason", "rejection_note", "essay__slug", "essay__status")
+        .only(
+            "pk",
+            "status",
+            "contributor",
+            "failure_message",
+            "rejection_reason",
+            "rejection_note",
+            "decided_by",
+            "decided_at",
+            "processed_at",
+            "essay__slug",
+            "essay__status",
+        )
     )
     return [
         {
             "id": row.pk,
             "status": row.status,
             "label": row.get_status_display(),
-            "reason": row.reason,
+            "reason": str(row.reason),
             "final": row.is_final,
             "url": row.essay.get_absolute_url()
             if row.essay and row.status == Submission.Status.PUBLISHED and row.essay.status == Essay.Status.PUBLISHED

@@ -18,6 +18,7 @@ from ..models import ModerationEvent, OverlapMatch, Submission
 from ..originality.index import exclusive_check, signature_store
 from ..originality.matching import Match, find_matches
 from ..originality.shingles import shingle
+from ..reasons import copy_refusal
 from .events import event_log
 from .notify import notify_contributor
 
@@ -102,7 +103,7 @@ def submission_route(*, submission: Submission, matches: list[Match]) -> Submiss
     """Refuse a copy; otherwise queue for review (flagged if it partly copies), with its signature stored."""
     now = timezone.now()
     OverlapMatch.objects.filter(submission=submission).delete()
-    OverlapMatch.objects.bulk_create(_match_row(submission, match) for match in matches)
+    rows = OverlapMatch.objects.bulk_create(_match_row(submission, match) for match in matches)
     copy = next((m for m in matches if m.is_copy), None)
     submission.processed_at = now
     submission.is_flagged = any(m.is_partial for m in matches)
@@ -111,7 +112,9 @@ def submission_route(*, submission: Submission, matches: list[Match]) -> Submiss
     if copy is not None:
         submission.status = Submission.Status.REJECTED
         submission.rejection_reason = Submission.RejectionReason.COPY
-        submission.rejection_note = copy_message(submission=submission, match=copy)
+        # What the e-mail says now; the uploads page words it afresh each time (`reasons.py`).
+        row = next(r for r in rows if r.is_copy)
+        submission.rejection_note = str(copy_refusal(submission=submission, match=row))
         submission.decided_at = now
         submission.save()
         event_log(action=ModerationEvent.Action.REFUSED_COPY, submission=submission, note=_scores(copy))
@@ -127,21 +130,6 @@ def submission_route(*, submission: Submission, matches: list[Match]) -> Submiss
     else:
         event_log(action=ModerationEvent.Action.QUEUED, submission=submission)
     return submission
-
-
-def copy_message(*, submission: Submission, match: Match) -> str:
-    """Why a copy is refused, naming nothing the contributor may not see: a published title at most."""
-    if match.essay is not None:
-        if match.essay.author_id is not None and match.essay.author_id == submission.contributor_id:
-            return (
-                f"It repeats your essay “{match.essay.title}”, which is already in the library. To correct that "
-                "essay, use “Upload a corrected version” on your uploads page."
-            )
-        return f"It is a copy of “{match.essay.title}”, which is already in the library."
-    other = match.submission
-    if other is not None and other.contributor_id is not None and other.contributor_id == submission.contributor_id:
-        return f"You have already uploaded this text as “{other.title}”, which is awaiting review."
-    return "It is a copy of an essay that is already awaiting review."
 
 
 def fail_submission(submission: Submission, problem: ExtractionError) -> Submission:
