@@ -1,4 +1,5 @@
-"""Related essays: "Related <level> <section> essays" under every essay.
+"""Related essays: "Related <level> <section> essays" under every essay ("More <level> <subject>
+essays" or "More <level> essays" when the list reaches beyond the section).
 
 Lists are precomputed (`RelatedEssay` rows, and their cards ready to show) by content similarity — the cosine of tf-idf
 signatures of each essay's most distinctive terms — within the same section first, then the

@@ -21,13 +21,15 @@ from django.db import connection
 from .models import RelatedCards, RelatedEssay
 from .text import cut_title
 
-# One card, as stored: [slug, title as shown, full title, snippet, section name, words, marked].
+# One card, as stored: [slug, title as shown, full title, snippet, section name, words, marked,
+# tier]. The tier (0 same section, 1 same subject, 2 same level) lets the page name what the
+# list holds without looking at the related essays.
 Card = list[Any]
 
 
-def card(*, slug: str, title: str, snippet: str, section_name: str, word_count: int, marked: bool) -> Card:
+def card(*, slug: str, title: str, snippet: str, section_name: str, word_count: int, marked: bool, tier: int) -> Card:
     words = f"{word_count:,} word{'' if word_count == 1 else 's'}"
-    return [slug, cut_title(title), title, snippet, section_name, words, marked]
+    return [slug, cut_title(title), title, snippet, section_name, words, marked, tier]
 
 
 def cards_text(cards: Sequence[Card]) -> str:
@@ -46,7 +48,7 @@ def store_cards(cards: Mapping[int, Sequence[Card]]) -> None:
             cursor.executemany(f"INSERT INTO {table} (essay_id, cards) VALUES (%s, %s)", rows)  # noqa: S608 - our table
 
 
-_ROW_FIELDS = ("essay_id", "slug", "title", "snippet", "section_name", "word_count", "is_teacher_marked")
+_ROW_FIELDS = ("essay_id", "slug", "title", "snippet", "section_name", "word_count", "is_teacher_marked", "tier")
 # Ids per `IN (...)` list: under SQLite's limit of bound parameters on older builds.
 ID_CHUNK = 900
 
@@ -58,7 +60,7 @@ def restore_cards(essay_ids: Iterable[int]) -> None:
         chunk = ids[offset : offset + ID_CHUNK]
         found: dict[int, list[Card]] = defaultdict(list)
         rows = RelatedEssay.objects.filter(essay_id__in=chunk).order_by("essay_id", "rank")
-        for essay_id, slug, title, snippet, section_name, word_count, marked in rows.values_list(*_ROW_FIELDS):
+        for essay_id, slug, title, snippet, section_name, word_count, marked, tier in rows.values_list(*_ROW_FIELDS):
             found[essay_id].append(
                 card(
                     slug=slug,
@@ -67,6 +69,7 @@ def restore_cards(essay_ids: Iterable[int]) -> None:
                     section_name=section_name,
                     word_count=word_count,
                     marked=marked,
+                    tier=tier,
                 )
             )
         store_cards({essay_id: found.get(essay_id, []) for essay_id in chunk})

@@ -15,6 +15,7 @@ from django.urls import get_script_prefix, reverse
 from redink.catalogue.models import Essay
 
 from .models import RelatedCards
+from .ranking import LEVEL, SECTION, SUBJECT
 
 _SLUG = "related-essay-slug"
 _Essays = TypeVar("_Essays", bound=QuerySet[Essay])
@@ -84,6 +85,19 @@ def _cards(essay: Essay) -> list[Any]:
     return json.loads(stored) if stored else []
 
 
+def related_heading(*, essay: Essay, widest_tier: int) -> str:
+    """What the block holds, by the widest tier among its cards: "Related GCSE Macbeth essays"
+    only when every one is from the essay's own section, else "More GCSE English Literature
+    essays" (all from its subject), else "More GCSE essays" (a list never leaves the level)."""
+    section = essay.section
+    level = section.subject.level
+    if widest_tier == SECTION:
+        return f"Related {level.name} {section.name} essays"
+    if widest_tier == SUBJECT:
+        return f"More {level.name} {section.subject.name} essays"
+    return f"More {level.name} essays"
+
+
 def related_for_page(*, essay: Essay) -> RelatedBlock:
     """The related essays shown under `essay`, in rank order, as stored (`cards.store_cards`);
     withdrawn ones never appear, even before the refresh their withdrawal enqueued has run
@@ -93,9 +107,11 @@ def related_for_page(*, essay: Essay) -> RelatedBlock:
     may come through `with_related_cards`.
     """
     address = _essay_address(get_script_prefix())
+    stored = _cards(essay)
     cards = [
         RelatedCard(title, full_title, address.replace(_SLUG, slug), snippet, section_name, words, marked)
-        for slug, title, full_title, snippet, section_name, words, marked in _cards(essay)
+        for slug, title, full_title, snippet, section_name, words, marked, *_ in stored
     ]
-    level = essay.section.subject.level
-    return RelatedBlock(heading=f"Related {level.name} {essay.section.name} essays", cards=cards)
+    # A card stored before cards carried their tier claims no more than the level.
+    widest = max((card[7] if len(card) > 7 else LEVEL for card in stored), default=SECTION)
+    return RelatedBlock(heading=related_heading(essay=essay, widest_tier=widest), cards=cards)

@@ -42,6 +42,7 @@ def _card(entry: Entry) -> list[object]:
         section_name=facts.section_name,
         word_count=facts.word_count,
         marked=facts.is_teacher_marked,
+        tier=entry.choice.tier,
     )
 
 

@@ -11,13 +11,15 @@ def write_cards(apps, schema_editor):
     from redink.related.cards import card, cards_text
 
     rows = apps.get_model("related", "RelatedEssay").objects.order_by("essay_id", "rank")
-    fields = ("essay_id", "slug", "title", "snippet", "section_name", "word_count", "is_teacher_marked")
+    fields = ("essay_id", "slug", "title", "snippet", "section_name", "word_count", "is_teacher_marked", "tier")
     Cards = apps.get_model("related", "RelatedCards")
     batch = []
     for essay_id, entries in groupby(rows.values_list(*fields).iterator(), key=lambda row: row[0]):
         shown = [
-            card(slug=slug, title=title, snippet=snippet, section_name=section, word_count=words, marked=marked)
-            for _, slug, title, snippet, section, words, marked in entries
+            card(
+                slug=slug, title=title, snippet=snippet, section_name=section, word_count=words, marked=marked, tier=tier
+            )
+            for _, slug, title, snippet, section, words, marked, tier in entries
         ]
         batch.append(Cards(essay_id=essay_id, cards=cards_text(shown)))
         if len(batch) >= 2000:

@@ -30,7 +30,8 @@ def _card(card: RelatedCard) -> str:
 
 @register.simple_tag
 def related_block(block: RelatedBlock | None) -> SafeString:
-    """The "Related <level> <section> essays" section, or nothing when no essay is related."""
+    """The related block under its heading ("Related <level> <section> essays", or "More …"
+    when the list reaches beyond the section), or nothing when no essay is related."""
     if not block or not block.cards:
         return mark_safe("")
     cards = "\n".join(_card(card) for card in block.cards)

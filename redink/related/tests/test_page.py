@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -12,7 +13,7 @@ from django.urls import reverse
 from redink.access.visibility import essay_text_for
 from redink.catalogue.models import Essay
 from redink.catalogue.services import essay_changed, essay_withdraw
-from redink.related.models import RelatedEssay
+from redink.related.models import RelatedCards, RelatedEssay
 from redink.related.ranking import RELATED_LIMIT
 from redink.testing.factories import UserFactory, committed, make_essay
 
@@ -41,6 +42,45 @@ def test_heading_names_the_level_and_section_and_comes_after_not_the_one(client,
     block = related_block(body)
     assert f'href="{other.get_absolute_url()}"' in block and other.title in block
     assert "1945-1991" in block and f"{other.word_count:,} words" in block
+
+
+@pytest.mark.parametrize(
+    ("others", "heading"),
+    [
+        (["cold_war", "cold_war"], "Related GCSE International relations 1945-1991 essays"),
+        (["cold_war", "tudors"], "More GCSE History essays"),
+        (["tudors", "tudors"], "More GCSE History essays"),
+        (["cold_war", "cells"], "More GCSE essays"),
+        (["cells", "cells"], "More GCSE essays"),
+    ],
+)
+def test_heading_names_what_the_list_holds(client, taxonomy, refreshing, others, heading):
+    """The section's name only when every related essay is from that section; else the
+    subject's, else the level's."""
+    reading = make_essay(section=taxonomy.cold_war, title="Reading", text=topic_text("cold war", seed=1))
+    *before, last = others
+    for n, name in enumerate(before):
+        make_essay(section=getattr(taxonomy, name), title=f"From {name} {n}", text=topic_text("cold war", seed=n + 2))
+    refreshing()
+    make_essay(section=getattr(taxonomy, last), title=f"From {last}", text=topic_text("cold war", seed=9))
+
+    body = client.get(reading.get_absolute_url()).content.decode()
+
+    assert related_block(body).count('class="related-card"') == len(others)
+    assert re.search(r'<h2 id="related-heading">([^<]*)</h2>', body).group(1) == heading  # type: ignore[union-attr]
+
+
+def test_cards_stored_without_their_tier_claim_only_the_level(client, taxonomy):
+    """Cards written before they carried a tier (until migration related.0005 rewrites them)."""
+    reading = make_essay(section=taxonomy.cold_war, title="Reading", text=topic_text("cold war", seed=1))
+    make_essay(section=taxonomy.cold_war, title="Other", text=topic_text("cold war", seed=2))
+    stored = RelatedCards.objects.get(essay=reading)
+    stored.cards = json.dumps([card[:7] for card in json.loads(stored.cards)])
+    stored.save()
+
+    body = client.get(reading.get_absolute_url()).content.decode()
+
+    assert '<h2 id="related-heading">More GCSE essays</h2>' in body and "Other" in related_block(body)
 
 
 def test_no_block_when_nothing_is_related(client, taxonomy):
