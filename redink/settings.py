@@ -362,8 +362,10 @@ REDINK_LOGIN_WINDOW_SECONDS = env_int("REDINK_LOGIN_WINDOW_SECONDS", 15 * 60)
 REDINK_SIGNUPS_PER_HOUR = env_int("REDINK_SIGNUPS_PER_HOUR", 30)
 REDINK_PASSWORD_RESETS_PER_HOUR = env_int("REDINK_PASSWORD_RESETS_PER_HOUR", 30)
 REDINK_PASSWORD_RESETS_PER_EMAIL_PER_HOUR = env_int("REDINK_PASSWORD_RESETS_PER_EMAIL_PER_HOUR", 5)
-# Takedown reports an hour from one address.
+# Takedown reports an hour from one address, and acknowledgement e-mails a day to one
+# recipient address (past it a request is still filed, without an acknowledgement).
 REDINK_TAKEDOWNS_PER_HOUR = env_int("REDINK_TAKEDOWNS_PER_HOUR", 10)
+REDINK_TAKEDOWN_ACKS_PER_EMAIL_PER_DAY = env_int("REDINK_TAKEDOWN_ACKS_PER_EMAIL_PER_DAY", 3)
 # Reading beacons a minute from one address; past it they are ignored (not counted).
 REDINK_BEACON_PER_MINUTE = env_int("REDINK_BEACON_PER_MINUTE", 30)
 # Uploads (files or pasted text) per user; staff are exempt.

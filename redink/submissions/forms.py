@@ -161,5 +161,5 @@ class TakedownWithdrawForm(forms.Form):
     note = forms.CharField(
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        label="Note to the requester (optional)",
+        label="Note to the requester",
     )

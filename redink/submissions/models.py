@@ -229,6 +229,8 @@ class TakedownRequest(models.Model):
     )
     handled_at = models.DateTimeField(null=True, blank=True)
     notified_at = models.DateTimeField(null=True, blank=True)
+    # When the requester was e-mailed that the request arrived (None: not, or not yet).
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -236,6 +238,11 @@ class TakedownRequest(models.Model):
 
     def __str__(self) -> str:
         return f"Takedown of essay {self.essay_id} by {self.name}"
+
+    @property
+    def reference(self) -> str:
+        """What the requester quotes when they write to us about it."""
+        return f"TD-{self.pk}"
 
 
 class ModerationEvent(models.Model):
@@ -274,6 +281,16 @@ class ModerationEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} at {self.created_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def actor_name(self) -> str:
+        """Who made it, as the logs say: an account's public name, a visitor who filed a
+        takedown request without one, or the system (processing, imports)."""
+        if self.actor_id is not None and self.actor is not None:
+            return self.actor.public_name
+        if self.action == self.Action.TAKEDOWN_FILED:
+            return "a visitor"
+        return "the system"
 
 
 class ImportRecord(models.Model):

@@ -22,3 +22,10 @@ def send_takedown_email(takedown_id: int) -> None:
     from .services.notify import takedown_email_send
 
     takedown_email_send(takedown_id=takedown_id)
+
+
+@task()
+def send_takedown_acknowledgement(takedown_id: int) -> None:
+    from .services.takedowns import takedown_acknowledgement_send
+
+    takedown_acknowledgement_send(takedown_id=takedown_id)

@@ -1,13 +1,23 @@
-"""Takedown requests from rights holders, and what moderators do with them. Every step is logged."""
+"""Takedown requests from rights holders, and what moderators do with them. Every step is logged.
+
+A requester is sent an acknowledgement with the request's reference. Anyone can type any address
+into the form, so the acknowledgement says nothing the sender typed, and each recipient address
+gets at most REDINK_TAKEDOWN_ACKS_PER_EMAIL_PER_DAY of them: past that a request is still filed,
+and its log says that no acknowledgement went.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
+from django.core.mail import send_mail
 from django.db import transaction
+from django.template.loader import render_to_string
 from django.utils import timezone
 
 from redink.catalogue.models import Essay
+from redink.core.ratelimit import Rate, limit_consume
 
 from ..models import ModerationEvent, TakedownRequest
 from .events import event_log
@@ -15,13 +25,60 @@ from .moderation import ModerationError, essay_retire
 from .notify import notify_takedown_requester
 
 
-def takedown_file(*, essay: Essay, name: str, email: str, claim: str, original_url: str = "") -> TakedownRequest:
+def takedown_file(
+    *, essay: Essay, name: str, email: str, claim: str, original_url: str = "", actor: Any = None
+) -> TakedownRequest:
+    """File a request (`actor`: the account it was sent from, if signed in) and acknowledge it."""
+    email = email.strip()
+    acknowledge = acknowledgement_allowed(email=email)
     with transaction.atomic():
         takedown = TakedownRequest.objects.create(
-            essay=essay, name=name.strip(), email=email.strip(), claim=claim.strip(), original_url=original_url.strip()
+            essay=essay, name=name.strip(), email=email, claim=claim.strip(), original_url=original_url.strip()
         )
-        event_log(action=ModerationEvent.Action.TAKEDOWN_FILED, essay=essay, takedown=takedown)
+        note = (
+            ""
+            if acknowledge
+            else "No acknowledgement was sent: this address has had the most we send to one address in a day."
+        )
+        event_log(action=ModerationEvent.Action.TAKEDOWN_FILED, actor=actor, essay=essay, takedown=takedown, note=note)
+        if acknowledge:
+            _enqueue_acknowledgement(takedown_id=takedown.pk)
     return takedown
+
+
+def acknowledgement_allowed(*, email: str) -> bool:
+    """Count one acknowledgement to `email`; False once its address is past the day's limit."""
+    rate = Rate(settings.REDINK_TAKEDOWN_ACKS_PER_EMAIL_PER_DAY, 86400)
+    return limit_consume(scope="takedown-ack", ident=recipient_key(email), rate=rate).allowed
+
+
+def recipient_key(email: str) -> str:
+    """One mailbox however its address is written: case aside, and without a "+tag"."""
+    local, _, domain = email.strip().lower().rpartition("@")
+    return f"{local.split('+', 1)[0]}@{domain}" if local else domain
+
+
+def _enqueue_acknowledgement(*, takedown_id: int) -> None:
+    from ..tasks import send_takedown_acknowledgement
+
+    transaction.on_commit(lambda: send_takedown_acknowledgement.enqueue(takedown_id))
+
+
+def takedown_acknowledgement_send(*, takedown_id: int) -> bool:
+    """E-mail the requester that their request arrived, with its reference; once per request."""
+    takedown = TakedownRequest.objects.select_related("essay").filter(pk=takedown_id).first()
+    if takedown is None or takedown.acknowledged_at is not None:
+        return False
+    context = {
+        "takedown": takedown,
+        "essay_url": settings.SITE_URL + takedown.essay.get_absolute_url(),
+        "SITE_NAME": settings.SITE_NAME,
+    }
+    body = render_to_string("submissions/email/takedown_received.txt", context)
+    subject = f"We have your request about “{takedown.essay.title}” (reference {takedown.reference})"
+    send_mail(subject, body, None, [takedown.email])
+    TakedownRequest.objects.filter(pk=takedown.pk).update(acknowledged_at=timezone.now())
+    return True
 
 
 def takedown_withdraw_essay(*, takedown: TakedownRequest, moderator: Any, note: str = "") -> TakedownRequest:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -130,3 +132,74 @@ def test_moderator_answers_without_withdrawing(
     # Handled once: a second answer is refused.
     client.post(reverse("submissions:takedown", args=[reported.pk]), {"action": "answer", "answer": "Again"})
     assert ModerationEvent.objects.filter(action=ModerationEvent.Action.TAKEDOWN_ANSWERED).count() == 1
+
+
+def test_the_moderators_note_field_says_optional_once(client, staff, reported):
+    client.force_login(staff)
+    page = client.get(reverse("submissions:takedown", args=[reported.pk])).content.decode()
+    label = re.search(r'<label for="id_note">(.*?)</label>', page, re.S)
+    assert label is not None
+    assert " ".join(re.sub(r"<[^>]+>", "", label.group(1)).split()) == "Note to the requester (optional)"
+    assert page.count("(optional)") == 1
+
+
+def test_the_log_says_a_visitor_filed_the_request(client, staff, essay, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("submissions:report", args=[essay.slug]), CLAIM)
+    request = TakedownRequest.objects.get()
+    client.force_login(staff)
+    page = client.get(reverse("submissions:takedown", args=[request.pk])).content.decode()
+    assert "Takedown request filed by a visitor" in page
+    assert "by the system" not in page
+
+
+def test_a_signed_in_requester_is_named_in_the_log(client, staff, student, essay):
+    client.force_login(student)
+    client.post(reverse("submissions:report", args=[essay.slug]), CLAIM)
+    request = TakedownRequest.objects.get()
+    client.force_login(staff)
+    page = client.get(reverse("submissions:takedown", args=[request.pk])).content.decode()
+    assert f"Takedown request filed by {student.public_name}" in page
+
+
+def test_the_requester_is_sent_an_acknowledgement_with_a_reference(
+    client, essay, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("submissions:report", args=[essay.slug]), CLAIM)
+    request = TakedownRequest.objects.get()
+    assert request.reference == f"TD-{request.pk}"
+    assert request.reference in response.content.decode(), "the page gives the reference too"
+    (mail,) = mailoutbox
+    assert mail.to == ["pat@example.org"]
+    assert request.reference in mail.subject and essay.title in mail.subject
+    assert request.reference in mail.body and essay.get_absolute_url() in mail.body
+    # Nothing the form's sender typed is mailed back: the form is not a way to send anyone a message.
+    assert CLAIM["claim"] not in mail.body and CLAIM["name"] not in mail.body
+    request.refresh_from_db()
+    assert request.acknowledged_at is not None
+    # Sent once, however often the task runs.
+    from redink.submissions.tasks import send_takedown_acknowledgement
+
+    send_takedown_acknowledgement.call(request.pk)
+    assert len(mailoutbox) == 1
+
+
+def test_acknowledgements_are_limited_per_recipient_address(
+    client, staff, essay, settings, mailoutbox, django_capture_on_commit_callbacks
+):
+    """One address cannot be sent a stream of e-mails through the form: past the day's limit the
+    requests are still filed, and the moderators see that no acknowledgement went."""
+    settings.REDINK_TAKEDOWN_ACKS_PER_EMAIL_PER_DAY = 2
+    url = reverse("submissions:report", args=[essay.slug])
+    addresses = ["victim@example.org", "Victim@Example.org", "victim+2@example.org", "other@example.org"]
+    for n, address in enumerate(addresses):
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post(url, {**CLAIM, "email": address}, REMOTE_ADDR=f"198.51.100.{n + 1}")
+    assert TakedownRequest.objects.count() == 4
+    assert [m.to[0] for m in mailoutbox] == ["victim@example.org", "Victim@Example.org", "other@example.org"]
+    unacknowledged = TakedownRequest.objects.get(email="victim+2@example.org")
+    assert unacknowledged.acknowledged_at is None
+    client.force_login(staff)
+    page = client.get(reverse("submissions:takedown", args=[unacknowledged.pk])).content.decode()
+    assert "No acknowledgement was sent" in page

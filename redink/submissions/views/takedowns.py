@@ -36,14 +36,15 @@ def report(request: HttpRequest, slug: str) -> HttpResponse:
             )
         else:
             data = form.cleaned_data
-            takedown_file(
+            filed = takedown_file(
                 essay=essay,
                 name=data["name"],
                 email=data["email"],
                 claim=data["claim"],
                 original_url=data["original_url"],
+                actor=request.user,
             )
-            return render(request, "submissions/report_done.html", {"essay": essay})
+            return render(request, "submissions/report_done.html", {"essay": essay, "takedown": filed})
     return render(request, "submissions/report.html", {"essay": essay, "form": form})
 
 
