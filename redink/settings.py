@@ -92,12 +92,14 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "redink.core.middleware.MethodNotAllowedPageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
 ]
 
 ROOT_URLCONF = "redink.urls"
+CSRF_FAILURE_VIEW = "redink.core.views.csrf_failure"
 WSGI_APPLICATION = "redink.wsgi.application"
 ASGI_APPLICATION = "redink.asgi.application"
 

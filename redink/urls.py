@@ -74,6 +74,7 @@ limited_account_views = [
     ),
 ]
 
+handler403 = "redink.core.views.permission_denied"
 handler404 = "redink.core.views.page_not_found"
 handler500 = "redink.core.views.server_error"
 
@@ -87,6 +88,7 @@ urlpatterns = [
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", core_views.robots_txt, name="robots"),
     path("contact/", core_views.contact, name="contact"),
+    path("site-map/", core_views.site_map, name="site-map"),
     path("search/", include("redink.search.urls")),
     path("", include("redink.submissions.urls")),
     path("", include("redink.catalogue.urls")),

@@ -16,7 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from . import csp, stripe_api
 from .gateway import PaymentsUnavailable, billing_mode
@@ -100,10 +100,13 @@ def cancelled(request: HttpRequest) -> HttpResponse:
     return render(request, "billing/cancelled.html", {**_mode_context(), "next": next_path(request)})
 
 
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def manage(request: HttpRequest) -> HttpResponse:
-    """ "Manage subscription": off to the Stripe Customer Portal, which comes back to the account page."""
+    """ "Manage subscription": off to the Stripe Customer Portal, which comes back to the account page.
+    Opened as an address (a bookmark, the browser's history), it is the account page, where the button is."""
+    if request.method != "POST":
+        return redirect("accounts:overview")
     try:
         url = portal_start(user=request.user, return_url=request.build_absolute_uri(reverse("accounts:overview")))
     except (NoBillingAccount, PaymentsUnavailable):

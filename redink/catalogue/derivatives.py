@@ -32,6 +32,7 @@ def refresh_in_bulk(*, essay_ids: Collection[int], progress: Callable[[int, int]
     """
     from redink.related.tasks import rebuild_related_level
     from redink.search.services import search_rebuild, search_sync_essays
+    from redink.submissions.originality.essays import essays_sign
 
     from .tasks import refresh_essay_derivatives
 
@@ -51,6 +52,7 @@ def refresh_in_bulk(*, essay_ids: Collection[int], progress: Callable[[int, int]
             if progress:
                 progress(min(start + _CHUNK, len(ids)), len(ids))
         how = "indexed"
+    essays_sign(essay_ids=ids)  # import_essays signs as it goes: this finds those current
     levels: set[int] = set()
     for start in range(0, len(ids), _CHUNK):
         levels.update(Essay.objects.filter(pk__in=ids[start : start + _CHUNK]).values_list("level_id", flat=True))

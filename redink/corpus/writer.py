@@ -12,6 +12,7 @@ from django.db import connection, reset_queries, transaction
 from redink.catalogue.models import Essay, Subject
 from redink.catalogue.services import taxonomy_get_or_create
 from redink.related.services import related_forget
+from redink.submissions.originality.rebuild import signatures_store_many
 
 from .models import CorpusEssay
 from .plan import CorpusPlan
@@ -88,6 +89,8 @@ def corpus_write_database(
             essays = Essay.objects.bulk_create([_essay(item, sections[item.section]) for item in batch])
             for item, essay in zip(batch, essays, strict=True):
                 essay_ids[item.index] = essay.pk
+            # Published essays are in the originality index, as every other way into the library makes them.
+            signatures_store_many(owners=essays, texts=[item.body for item in batch], kind="essay")
             CorpusEssay.objects.bulk_create(
                 CorpusEssay(
                     essay_id=essay_ids[item.index],

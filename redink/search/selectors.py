@@ -12,8 +12,9 @@ from redink.access.visibility import reads_everything
 from redink.catalogue.models import Essay, Level, Section, Subject
 
 from .backends import get_backend
-from .backends.base import MARK_END, MARK_START, SORTS, SearchRequest, TitleSuggestion
+from .backends.base import MARK_END, MARK_START, SORT_ALIASES, SORTS, SearchRequest, TitleSuggestion
 from .query import ParsedQuery, parse_query
+from .scope import Scope, scope_of
 from .spelling import corrections_for
 
 PER_PAGE = 20
@@ -64,6 +65,11 @@ class SearchResults:
     message: str = ""
     # A reader without full access typed a phrase, which is matched as a set of words for them.
     phrases_as_words: bool = False
+    # The search named a level (and subject), now its filters (`scope.py`); or named only
+    # those, and this is the address of their page.
+    scope_named: bool = False
+    scope_page: str = ""
+    scope_rest: str = ""  # the search without the names, when it named a level
 
     @property
     def num_pages(self) -> int:
@@ -95,10 +101,16 @@ def _page_number(value: Any) -> int:
 
 def search_essays(*, raw: str, params: dict[str, Any], viewer: Any) -> SearchResults:
     parsed = parse_query(raw)
-    sort = params.get("sort") if params.get("sort") in SORTS else "relevance"
+    asked = SORT_ALIASES.get(str(params.get("sort")), params.get("sort"))
+    sort = asked if asked in SORTS else "relevance"
     results = SearchResults(
         raw=raw, parsed=parsed, filters=resolve_filters(params), sort=str(sort), page=_page_number(params.get("page"))
     )
+    if not parsed.is_empty and params.get("as_typed") != "1":
+        _apply_scope(results, scope_of(raw))
+        parsed = results.parsed
+        if results.scope_page:
+            return results
     if parsed.is_empty:
         results.message = _empty_message(parsed)
         return results
@@ -131,6 +143,26 @@ def search_essays(*, raw: str, params: dict[str, Any], viewer: Any) -> SearchRes
             results.corrected = corrected
     _fill(results, page)
     return results
+
+
+def _apply_scope(results: SearchResults, scope: Scope) -> None:
+    """A level (and subject) named in the search are its filters, unless the reader has chosen a
+    level since (a facet), which wins. Named alone, with nothing else to search for and no other
+    filter, they are the level's or subject's own page."""
+    if not scope.found:
+        return
+    rest = parse_query(scope.rest)
+    chosen = results.filters.level is not None
+    if rest.is_empty:
+        if rest.excluded or results.filters.teacher_marked or chosen:
+            return  # searched as typed: a page of the section cannot leave words out
+        results.scope_page = (scope.subject or scope.level).get_absolute_url()  # type: ignore[union-attr]
+        return
+    results.parsed = rest
+    results.scope_rest = scope.rest
+    if not chosen:
+        results.filters.level, results.filters.subject = scope.level, scope.subject
+        results.scope_named = True
 
 
 def _empty_message(parsed: ParsedQuery) -> str:

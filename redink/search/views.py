@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_safe
 
 from redink.core.ratelimit import rate_limited
@@ -16,6 +16,8 @@ from .selectors import search_essays, title_suggestions
 def results(request: HttpRequest) -> HttpResponse:
     raw = request.GET.get("q", "")
     found = search_essays(raw=raw, params=request.GET.dict(), viewer=request.user)
+    if found.scope_page:  # "GCSE history": the GCSE History page
+        return redirect(found.scope_page)
     return render(request, "search/results.html", {"search": found, "query": raw})
 
 

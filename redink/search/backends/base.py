@@ -18,7 +18,10 @@ COUNT_CAP = 10_000
 # Snippet highlight markers; replaced by <mark> after HTML-escaping the snippet.
 MARK_START, MARK_END = "\x02", "\x03"
 
-SORTS = ("relevance", "newest", "best")
+# "most-read" orders by reading count, as the listings' sort of that name does.
+SORTS = ("relevance", "newest", "most-read")
+# Sort names of earlier addresses, still understood.
+SORT_ALIASES = {"best": "most-read"}
 
 
 @dataclass(frozen=True)

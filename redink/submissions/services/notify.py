@@ -9,6 +9,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from redink.core.links import site_url
+
 from ..models import Submission, TakedownRequest
 
 
@@ -38,8 +40,8 @@ def submission_email_send(*, submission_id: int) -> bool:
     context = {
         "submission": submission,
         "name": submission.contributor.public_name,
-        "essay_url": settings.SITE_URL + submission.essay.get_absolute_url() if submission.essay else "",
-        "uploads_url": settings.SITE_URL + reverse("submissions:uploads"),
+        "essay_url": site_url(submission.essay.get_absolute_url()) if submission.essay else "",
+        "uploads_url": site_url(reverse("submissions:uploads")),
         "days": settings.REDINK_CONTRIBUTION_DAYS,
         "earned_days": submission.source != Submission.Source.IMPORT and submission.replaces_id is None,
         "SITE_NAME": settings.SITE_NAME,
