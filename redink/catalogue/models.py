@@ -25,6 +25,7 @@ RESERVED_LEVEL_SLUGS = frozenset(
         "check",
         "moderation",
         "report",
+        "site-map",
         "contact",
     }
 )
