@@ -13,11 +13,15 @@ the search index needs no rebuild for it.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from redink.catalogue.models import Level, Subject
 
 from .query import words_of
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -46,7 +50,7 @@ def _outside_quotes(text: str, start: int) -> bool:
     return text.count('"', 0, start) % 2 == 0
 
 
-def _take(text: str, names: list[tuple[str, object]]) -> tuple[str, object | None]:
+def _take(text: str, names: Sequence[tuple[str, T]]) -> tuple[str, T | None]:
     """The first of `names` (longest first) typed in `text` outside quotes, and the text without it."""
     for name, owner in sorted(names, key=lambda n: -len(words_of(n[0]))):
         pattern = _name_pattern(name)
@@ -67,4 +71,4 @@ def scope_of(raw: str) -> Scope:
         return Scope(rest=raw)
     subjects = [(subject.name, subject) for subject in Subject.objects.filter(level=level).select_related("level")]
     rest, subject = _take(rest, subjects)
-    return Scope(rest=rest, level=level, subject=subject)  # type: ignore[arg-type]
+    return Scope(rest=rest, level=level, subject=subject)
