@@ -9,9 +9,10 @@ from django.utils import timezone
 
 from redink.catalogue.models import Section
 
-from .extract import ACCEPT_ATTRIBUTE
+from .extract import ACCEPT_ATTRIBUTE, ExtractionError, check_length, claimed_format, messages
 from .extract.base import human_size
 from .models import Submission, TakedownRequest
+from .services.processing import pasted_text
 
 MAX_PASTE_CHARACTERS = 400_000
 
@@ -57,10 +58,15 @@ class EssayDetailsForm(forms.Form):
 
 
 class UploadForm(EssayDetailsForm):
+    """Refuses at once what can be judged before anything is stored, in the words processing
+    uses: a type of file we do not take, an empty file, pasted text too short or too long. The
+    page's script (static/js/upload.js) checks a chosen file's type and size before it is sent,
+    from the limit and the words this form puts on the file input."""
+
     file = forms.FileField(
         required=False,
         label="Your file",
-        help_text=".docx, .odt, .pdf, .rtf, .txt, .md or .html",
+        error_messages={"empty": messages.empty().message},
         widget=forms.ClearableFileInput(attrs={"accept": ACCEPT_ATTRIBUTE}),
     )
     text = forms.CharField(
@@ -76,6 +82,25 @@ class UploadForm(EssayDetailsForm):
         super().__init__(*args, **kwargs)
         # A file the upload handler refused as it arrived (uploadlimit.py): it never reached us.
         self.refused_upload = refused_upload
+        limit = settings.REDINK_UPLOAD_MAX_BYTES
+        field = self.fields["file"]
+        field.help_text = f"{messages.ACCEPTED}, up to {human_size(limit)}"
+        field.widget.attrs.update(
+            {
+                "data-max-bytes": str(limit),
+                "data-too-big": messages.too_big_words(size="{size}", limit=human_size(limit)),
+                "data-unsupported": messages.unsupported(extension="{extension}").message,
+                "data-no-extension": messages.unsupported(extension="").message,
+            }
+        )
+
+    def clean_file(self) -> Any:
+        file = self.cleaned_data.get("file")
+        if file:
+            extension, claimed = claimed_format(file.name or "")
+            if not claimed:
+                raise forms.ValidationError(messages.unsupported(extension=extension).message)
+        return file
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or self.cleaned_data
@@ -88,9 +113,19 @@ class UploadForm(EssayDetailsForm):
                 "without embedded media, or paste the text instead.",
             )
             return data
+        if "file" in self.errors:
+            return data
         has_file, has_text = bool(data.get("file")), bool((data.get("text") or "").strip())
         if has_file == has_text:
             raise forms.ValidationError("Choose a file, or paste your text: one of the two.")
+        if has_text and not has_file:
+            words = len(pasted_text(text=data["text"], title=data.get("title") or "").split())
+            try:
+                check_length(
+                    words=words, minimum=settings.REDINK_ESSAY_MIN_WORDS, maximum=settings.REDINK_ESSAY_MAX_WORDS
+                )
+            except ExtractionError as problem:
+                self.add_error("text", problem.message)
         return data
 
 

@@ -140,6 +140,8 @@ __all__ = [
     "ExtractionError",
     "Limits",
     "check_length",
+    "claimed_format",
     "extract_document",
     "extract_isolated",
+    "messages",
 ]

@@ -24,10 +24,14 @@ ACCEPTED = ".docx, .odt, .pdf, .rtf, .txt, .md or .html"
 
 
 def too_big(*, size: int, limit: int) -> ExtractionError:
-    return ExtractionError(
-        "too_big",
-        f"The file is {human_size(size)}, over the {human_size(limit)} limit. An essay's text fits in far less: "
-        "remove pictures, or save it as .docx or PDF without embedded media, or paste the text instead.",
+    return ExtractionError("too_big", too_big_words(size=human_size(size), limit=human_size(limit)))
+
+
+def too_big_words(*, size: str, limit: str) -> str:
+    """The words of `too_big`, sizes already written out (the upload page's script fills in `size`)."""
+    return (
+        f"The file is {size}, over the {limit} limit. An essay's text fits in far less: "
+        "remove pictures, or save it as .docx or PDF without embedded media, or paste the text instead."
     )
 
 

@@ -55,19 +55,22 @@ def submission_process(*, submission_id: int) -> Submission | None:
 def submission_text(*, submission: Submission) -> tuple[str, str]:
     """The upload's text as canonical paragraphs (its title line left out), and the format it was in."""
     if submission.source == Submission.Source.PASTE or not submission.file:
-        from ..extract.text import blocks_of
+        return pasted_text(text=submission.pasted_text, title=submission.title), "paste"
+    size = submission.file.size
+    if size > settings.REDINK_UPLOAD_MAX_BYTES:
+        raise messages.too_big(size=size, limit=settings.REDINK_UPLOAD_MAX_BYTES)
+    with submission.file.open("rb") as handle:
+        data = handle.read()
+    extracted = extract_isolated(data=data, filename=submission.original_filename or submission.file.name)
+    return "\n\n".join(without_title(extracted.paragraphs, title=submission.title)), extracted.format
 
-        paragraphs: tuple[str, ...] = tuple(" ".join(b.split()) for b in blocks_of(submission.pasted_text))
-        detected = "paste"
-    else:
-        size = submission.file.size
-        if size > settings.REDINK_UPLOAD_MAX_BYTES:
-            raise messages.too_big(size=size, limit=settings.REDINK_UPLOAD_MAX_BYTES)
-        with submission.file.open("rb") as handle:
-            data = handle.read()
-        extracted = extract_isolated(data=data, filename=submission.original_filename or submission.file.name)
-        paragraphs, detected = extracted.paragraphs, extracted.format
-    return "\n\n".join(without_title(paragraphs, title=submission.title)), detected
+
+def pasted_text(*, text: str, title: str) -> str:
+    """Pasted text as the paragraphs processing keeps (its title line left out): what the upload
+    form counts the words of, so that it refuses at once what processing would refuse."""
+    from ..extract.text import blocks_of
+
+    return "\n\n".join(without_title(tuple(" ".join(b.split()) for b in blocks_of(text)), title=title))
 
 
 def without_title(paragraphs: tuple[str, ...], *, title: str) -> tuple[str, ...]:
