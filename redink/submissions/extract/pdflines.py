@@ -21,6 +21,7 @@ _ENDS = (".", "!", "?", ":", '"', "'", "\u201d", "\u2019", ")")
 INDENT = 2  # characters of first-line indent that start a paragraph
 GAP = 1.4  # a space above a line this many times the usual line spacing is a paragraph break
 INDENT_POINTS = 6  # a line starting this far right of the left edge (in PDF points) is indented
+SIZE_CHANGE = 1.15  # lines whose type sizes differ by more than this ratio are in different blocks
 
 
 def is_page_number(line: str) -> bool:
@@ -55,20 +56,51 @@ def strip_running_lines(pages: list[list[str]]) -> list[list[str]]:
     return kept
 
 
-def placed_lines(lines: list[tuple[str, float, float]]) -> str:
-    """Lines of a page with their (x, y) starts, as text: blank lines for wide gaps, spaces for indents."""
-    gaps = [above[2] - line[2] for above, line in pairwise(lines) if above[2] - line[2] > 0.5]
-    spacing = statistics.median(gaps) if gaps else 0.0
-    lefts = Counter(round(x) for text, x, _ in lines if text.strip())
+def placed_lines(lines: list[tuple[str, float, float, float]]) -> str:
+    """Lines of a page with their (x, y) starts and type sizes, as text: blank lines between
+    blocks, spaces for indents.
+
+    A block is what the layout shows as one: lines of one type size at that size's usual line
+    spacing. A new one starts at a wider gap, a jump back up the page, or a change of size. The
+    lines of a block in type larger than the page's body text (a title or a heading, however it
+    wraps, and centred or not) are given as one line; body lines stay apart, for the rules of
+    `paragraphs_from_pages` (indents, short lines).
+    """
+    sized = bool(lines) and all(size > 0 for *_, size in lines)
+    if sized:
+        # Line spacing grows with type size: measure it as a share of the size.
+        ratios = [
+            (above[2] - line[2]) / line[3]
+            for above, line in pairwise(lines)
+            if above[2] - line[2] > 0.5 and not _resized(above[3], line[3])
+        ]
+        ratio = statistics.median(ratios) if ratios else 0.0
+        characters: Counter[float] = Counter()
+        for text, _, _, size in lines:
+            characters[round(size, 1)] += len(text.strip())
+        body = characters.most_common(1)[0][0]
+    else:
+        gaps = [above[2] - line[2] for above, line in pairwise(lines) if above[2] - line[2] > 0.5]
+        spacing = statistics.median(gaps) if gaps else 0.0
+    lefts = Counter(round(x) for text, x, _, _ in lines if text.strip())
     left = min(x for x, n in lefts.items() if n == max(lefts.values())) if lefts else 0
     out: list[str] = []
-    for n, (text, x, y) in enumerate(lines):
-        if n and spacing:
-            gap = lines[n - 1][2] - y
-            if gap > GAP * spacing or gap < -0.5:  # paragraph spacing, or a jump back up the page
-                out.append("")
+    for n, (text, x, y, size) in enumerate(lines):
+        if n:
+            above = lines[n - 1]
+            gap = above[2] - y
+            usual = ratio * size if sized else spacing
+            if gap < -0.5 or (sized and _resized(above[3], size)) or (usual and gap > GAP * usual):
+                out.append("")  # a jump back up the page, a change of size, or paragraph spacing
+            elif sized and size > body * SIZE_CHANGE and out[-1].strip():
+                out[-1] = _join(out[-1], text.strip())
+                continue
         out.append(("    " if x > left + INDENT_POINTS else "") + text)
     return "\n".join(out)
+
+
+def _resized(above: float, size: float) -> bool:
+    return max(above, size) > SIZE_CHANGE * min(above, size)
 
 
 def paragraphs_from_pages(page_texts: list[str]) -> list[str]:

@@ -84,6 +84,39 @@ def make_pdf(title: str, paragraphs: Sequence[str], *, header: bool = True, pass
     return out.getvalue()
 
 
+def make_pdf_large_title(
+    title: str, paragraphs: Sequence[str], *, title_size: float = 24, centred: bool = True, header: bool = True
+) -> bytes:
+    """A PDF whose title is set in large type, so that a long title wraps over two or more lines,
+    with body paragraphs in ordinary type below it and no extra space between them (only the
+    first-line indent and the space a word processor leaves above a heading)."""
+    from reportlab.lib.enums import TA_CENTER, TA_LEFT
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import Paragraph, SimpleDocTemplate
+
+    def running_lines(canvas, doc) -> None:  # type: ignore[no-untyped-def]
+        if header:
+            canvas.setFont("Helvetica", 9)
+            canvas.drawString(72, A4[1] - 40, HEADER)
+            canvas.drawCentredString(A4[0] / 2, 30, str(doc.page))
+
+    heading = ParagraphStyle(
+        "large-title",
+        fontName="Helvetica-Bold",
+        fontSize=title_size,
+        leading=title_size * 1.2,
+        alignment=TA_CENTER if centred else TA_LEFT,
+        spaceAfter=title_size * 0.75,
+    )
+    body = ParagraphStyle("body", fontName="Times-Roman", fontSize=11, leading=14, firstLineIndent=18)
+    out = io.BytesIO()
+    doc = SimpleDocTemplate(out, pagesize=A4, title=title)
+    story = [Paragraph(_escape(title), heading)] + [Paragraph(_escape(p), body) for p in paragraphs]
+    doc.build(story, onFirstPage=running_lines, onLaterPages=running_lines)
+    return out.getvalue()
+
+
 def make_scanned_pdf() -> bytes:
     """A PDF whose pages are only pictures: what a scanner makes."""
     from reportlab.lib.pagesizes import A4

@@ -21,6 +21,7 @@ from redink.submissions.testing.documents import (
     make_many_members,
     make_odt,
     make_pdf,
+    make_pdf_large_title,
     make_scanned_pdf,
     make_zip_bomb,
 )
@@ -268,3 +269,34 @@ def test_pdf_paragraphs_marked_only_by_a_first_line_indent(paragraphs):
     style = ParagraphStyle("indented", fontSize=11, leading=14, firstLineIndent=24, spaceAfter=0, spaceBefore=0)
     SimpleDocTemplate(out).build([Paragraph(p, style) for p in paragraphs[:6]])
     assert list(extract(out.getvalue(), "indented.pdf").paragraphs) == paragraphs[:6]
+
+
+LONG_TITLE = "How far did the Treaty of Versailles shape the politics and the economy of the Weimar Republic?"
+
+
+@pytest.mark.parametrize("centred", [True, False], ids=["centred", "left"])
+def test_pdf_title_wrapping_over_lines_in_large_type_is_one_paragraph(paragraphs, centred):
+    from pypdf import PdfReader
+
+    data = make_pdf_large_title(LONG_TITLE, paragraphs, centred=centred)
+    first_page = PdfReader(io.BytesIO(data)).pages[0].extract_text()
+    assert LONG_TITLE not in " ".join(first_page.split("\n")[:2]), "the title does wrap in the PDF"
+    assert list(extract(data, "essay.pdf").paragraphs) == [LONG_TITLE, *paragraphs]
+
+
+def test_pdf_headings_in_larger_type_between_paragraphs_stand_alone(paragraphs):
+    """A change of type size starts a paragraph, and a heading of one line stays one paragraph."""
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import Paragraph, SimpleDocTemplate
+
+    heading = ParagraphStyle("heading", fontName="Helvetica-Bold", fontSize=15, leading=18, spaceBefore=6)
+    body = ParagraphStyle("body", fontName="Times-Roman", fontSize=11, leading=14, firstLineIndent=18)
+    out = io.BytesIO()
+    story = []
+    for n, paragraph in enumerate(paragraphs[:4]):
+        story += [Paragraph(f"Part {n + 1}: the argument continues", heading), Paragraph(paragraph, body)]
+    SimpleDocTemplate(out).build(story)
+    expected = [
+        p for n, paragraph in enumerate(paragraphs[:4]) for p in (f"Part {n + 1}: the argument continues", paragraph)
+    ]
+    assert list(extract(out.getvalue(), "headings.pdf").paragraphs) == expected
