@@ -25,7 +25,7 @@ NEW_PASSWORD = "a-new-and-long-passphrase-42"
 
 
 def link_in(message: mail.EmailMessage, path: str) -> str:
-    found = re.search(rf"https?://testserver({re.escape(path)}[^\s]+)", message.body)
+    found = re.search(rf"{re.escape(django_settings.SITE_URL)}({re.escape(path)}[^\s]+)", message.body)
     assert found, f"no {path} link in: {message.body}"
     return found.group(1)
 
