@@ -17,6 +17,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from redink.catalogue.models import Essay
+from redink.core.links import site_url
 from redink.core.ratelimit import Rate, limit_consume
 
 from ..models import ModerationEvent, TakedownRequest
@@ -71,7 +72,7 @@ def takedown_acknowledgement_send(*, takedown_id: int) -> bool:
         return False
     context = {
         "takedown": takedown,
-        "essay_url": settings.SITE_URL + takedown.essay.get_absolute_url(),
+        "essay_url": site_url(takedown.essay.get_absolute_url()),
         "SITE_NAME": settings.SITE_NAME,
     }
     body = render_to_string("submissions/email/takedown_received.txt", context)
