@@ -186,3 +186,21 @@ SORTS: dict[str, tuple[str, tuple[str, ...]]] = {
     "most-read": ("Most read", ("-reading_count", "-published_at", "-id")),
     "teacher-marked": ("Teacher-marked first", ("-is_teacher_marked", "-published_at", "-id")),
 }
+
+
+class DailyReaders(models.Model):
+    """How many distinct readers the reading beacon saw on one day, and nothing else.
+
+    Readers are told apart by a hash of their address with a salt made for the day, both kept
+    only in the shared cache until the day ends (see `redink.catalogue.readers`): no address,
+    hash or salt is stored here."""
+
+    day = models.DateField(primary_key=True)
+    readers = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ("-day",)
+        verbose_name_plural = "daily readers"
+
+    def __str__(self) -> str:
+        return f"{self.readers:,} readers on {self.day:%d %B %Y}"

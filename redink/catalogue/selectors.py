@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Q, QuerySet
 
 from redink.related.selectors import with_related_cards
 
 from .models import DEFAULT_SORT, SORTS, Essay, Level, Section, Subject
+from .readers import readers_in_month
 
 _PUBLISHED = Essay.Status.PUBLISHED
+logger = logging.getLogger(__name__)
 
 
 def levels_with_counts() -> QuerySet[Level]:
@@ -41,14 +45,62 @@ def published_essay_count() -> int:
     return Essay.objects.published().count()
 
 
+def rounded_below(count: int) -> int:
+    """The round figure just below `count`, so that "over N" is always true: tens below a
+    thousand, else the first three digits (1,243 → 1,240; 160,000 → 159,000)."""
+    step = 10 if count < 1000 else 10 ** (len(str(count)) - 3)
+    return (count - 1) // step * step
+
+
 def over_count_phrase(count: int) -> str:
     """'Over 1,240 pieces of student written work': the count rounded down, never typed in."""
     if count < 20:
         noun = "piece" if count == 1 else "pieces"
         return f"{count:,} {noun} of student written work"
-    step = 10 if count < 1000 else 10 ** (len(str(count)) - 3)
-    shown = (count - 1) // step * step
-    return f"Over {shown:,} pieces of student written work"
+    return f"Over {rounded_below(count):,} pieces of student written work"
+
+
+# "Join over N students every month" is left out below this N: a smaller figure sells nothing,
+# and on a small site it would show the count move as one person reads.
+READERS_SHOWN_FROM = 50
+
+
+def readers_phrase(readers: int) -> str:
+    """'Join over 1,200 students every month', or "" while the figure is under READERS_SHOWN_FROM."""
+    shown = rounded_below(readers) if readers > 0 else 0
+    return f"Join over {shown:,} students every month" if shown >= READERS_SHOWN_FROM else ""
+
+
+@dataclass(frozen=True)
+class LibraryFigures:
+    essays: str  # "Over 1,240 pieces of student written work"
+    readers: str  # "Join over 1,200 students every month", or ""
+
+
+FIGURES_KEY = "catalogue:library-figures"
+# How long the essay page's figures are kept in the shared cache: counting the library on
+# every view would cost an index scan of every published essay.
+FIGURES_SECONDS = 300
+
+
+def library_figures() -> LibraryFigures:
+    """The library's size and its readers, as the essay page states them, computed at most once
+    every FIGURES_SECONDS (one cache read by key otherwise)."""
+    try:
+        kept = cache.get(FIGURES_KEY)
+    except Exception:
+        logger.warning("Library figures not read from the cache: it is unreachable", exc_info=True)
+        kept = None
+    if kept is not None:
+        return LibraryFigures(*kept)
+    figures = LibraryFigures(
+        essays=over_count_phrase(published_essay_count()), readers=readers_phrase(readers_in_month())
+    )
+    try:
+        cache.set(FIGURES_KEY, (figures.essays, figures.readers), timeout=FIGURES_SECONDS)
+    except Exception:
+        logger.warning("Library figures not kept in the cache: it is unreachable", exc_info=True)
+    return figures
 
 
 def recent_essays(*, limit: int = 8) -> QuerySet[Essay]:
@@ -81,7 +133,9 @@ def essay_listing(*, scope: dict[str, Any], sort: str | None, page: Any, per_pag
 def essay_for_page(*, slug: str, with_related: bool = True) -> Essay | None:
     """The essay at `slug` with what its page shows; its related cards come in the same
     query where the database makes that cheaper (`with_related=False` leaves them out)."""
-    queryset = Essay.objects.select_related("section__subject__level", "author")
+    # The page names the essay's level and subject (denormalised onto it) as well as its
+    # section's: joined here, they cost no query of their own.
+    queryset = Essay.objects.select_related("section__subject__level", "subject__level", "level", "author")
     if with_related:
         queryset = with_related_cards(queryset)
     return queryset.filter(slug=slug).exclude(status=Essay.Status.PENDING).first()

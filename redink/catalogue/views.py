@@ -17,6 +17,7 @@ from redink.related.selectors import related_for_page
 
 from . import selectors
 from .models import Essay, Level, Section, Subject
+from .readers import reader_arrive
 from .seo import essay_json_ld, meta_description
 
 logger = logging.getLogger(__name__)
@@ -133,6 +134,8 @@ def essay_page(request: HttpRequest, slug: str) -> HttpResponse:
             "json_ld": essay_json_ld(essay, description=description),
             "canonical_url": settings.SITE_URL + essay.get_absolute_url(),
             "related": related_for_page(essay=essay),
+            # What the closed sites say under a preview, from real figures (cached for minutes).
+            "figures": None if visible.is_complete else selectors.library_figures(),
         },
     )
 
@@ -150,9 +153,12 @@ def essay_read_beacon(request: HttpRequest, slug: str) -> HttpResponse:
     if not limit_consume(scope="beacon", ident=visitor, rate=rate).allowed:
         return HttpResponse(status=204)  # past the address's limit: not counted, and nothing to tell
     try:
-        first = cache.add(f"read:{essay_id}:{visitor}", 1, timeout=settings.REDINK_READ_DEDUP_SECONDS)
+        # Counted among today's distinct readers; the reading is told apart by the day's
+        # pseudonym for the address, so no cache key holds the address itself.
+        reader = reader_arrive(client=visitor)
+        first = cache.add(f"read:{essay_id}:{reader}", 1, timeout=settings.REDINK_READ_DEDUP_SECONDS)
     except Exception:
-        logger.warning("Reading not counted: the cache is unreachable", exc_info=True)
+        logger.warning("Reading not counted (is the cache unreachable?)", exc_info=True)
         first = False
     if first:
         from .services import essay_record_reading

@@ -1,11 +1,13 @@
 import json
 import re
+from datetime import timedelta
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
-from redink.catalogue.models import Essay
+from redink.catalogue.models import DailyReaders, Essay
 from redink.catalogue.selectors import over_count_phrase
 from redink.catalogue.services import essay_withdraw
 from redink.testing.factories import SectionFactory, make_essay
@@ -198,6 +200,82 @@ class TestEssayPage:
         body = client.get(essay.get_absolute_url()).content.decode()
         assert "Maya Rahman" in body and ">MR</text>" in body
         assert essay.author.email not in body
+
+
+class TestUnderThePreview:
+    def test_the_section_it_belongs_to_is_named_and_linked(self, client, essay, member):
+        sentence = (
+            'This student written piece of work is one of many that can be found in our <a href="/gcse/">GCSE</a> '
+            '<a href="/gcse/history/international-relations-1945-1991/">International relations 1945-1991</a> section.'
+        )
+        body = client.get(essay.get_absolute_url()).content.decode()
+        assert sentence in body
+        assert body.index('id="paywall-heading"') < body.index(sentence)
+        client.force_login(member)
+        assert sentence in client.get(essay.get_absolute_url()).content.decode(), "members see where it belongs too"
+
+    def test_the_library_size_is_stated_from_the_count(self, client, section, member):
+        for n in range(23):
+            essay = make_essay(section=section, title=f"Library essay {n}")
+        body = client.get(essay.get_absolute_url()).content.decode()
+        assert "<li>Over 20 pieces of student written work</li>" in body
+        client.force_login(member)
+        assert "pieces of student written work" not in client.get(essay.get_absolute_url()).content.decode()
+
+    @pytest.mark.parametrize(
+        ("busiest_day", "line"),
+        [
+            (0, None),
+            (50, None),
+            (51, "Join over 50 students every month"),
+            (1243, "Join over 1,240 students every month"),
+        ],
+    )
+    def test_join_over_n_students_only_when_n_is_worth_saying(self, client, essay, busiest_day, line):
+        today = timezone.localdate()
+        if busiest_day:
+            DailyReaders.objects.create(day=today - timedelta(days=2), readers=busiest_day)
+            DailyReaders.objects.create(day=today, readers=busiest_day // 2)
+        body = client.get(essay.get_absolute_url()).content.decode()
+        if line is None:
+            assert "Join over" not in body
+        else:
+            assert f"<li>{line}</li>" in body
+
+    def test_readers_counted_by_the_beacon_make_the_figure(self, client, essay):
+        for n in range(1, 52):
+            client.post(f"/essays/{essay.slug}/read/", REMOTE_ADDR=f"192.0.2.{n}")
+        assert "Join over 50 students every month" in client.get(essay.get_absolute_url()).content.decode()
+
+    def test_the_figures_are_counted_once_for_many_views(self, client, section):
+        essay = make_essay(section=section)
+        assert "1 piece of student written work" in client.get(essay.get_absolute_url()).content.decode()
+        make_essay(section=section, title="Another")
+        with CaptureQueriesContext(connection) as queries:
+            body = client.get(essay.get_absolute_url()).content.decode()
+        assert "1 piece of student written work" in body, "kept for minutes, not recounted"
+        counts = [q["sql"] for q in queries.captured_queries if "COUNT(" in q["sql"].upper() and "essay" in q["sql"]]
+        assert not counts, counts
+
+    def test_the_page_costs_a_fixed_few_queries(self, client, essay, member):
+        """The essay with its taxonomy and author in one query, its related cards (in the same
+        query on PostgreSQL), the library's figures by key; a member adds the session, the
+        account and the entitlement, and needs no figures."""
+        for viewer, most in ((None, 3), (member, 5)):
+            if viewer:
+                client.force_login(viewer)
+            client.get(essay.get_absolute_url())
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(essay.get_absolute_url()).status_code == 200
+            assert len(queries) <= most, [q["sql"] for q in queries.captured_queries]
+
+    def test_no_promise_of_teachers_marks_or_comments(self, client, section):
+        text = "\n\n".join(f"Paragraph {n} opens here. It has a second sentence too." for n in range(1, 21))
+        for style in ("lead", "extracts"):
+            body = client.get(make_essay(section=section, text=text, preview_style=style).get_absolute_url())
+            page = body.content.decode().replace("&#x27;", "'")
+            assert "Members read every essay in full." in page
+            assert "teachers' marks" not in page and "margin comments" not in page and "comments." not in page
 
 
 class TestReadingCount:
