@@ -102,7 +102,17 @@ def load_demo_library() -> tuple[int, int]:
             essay.save()
             essay_changed(essay_id=essay.pk)
             updated += 1
+        _seed_readings(slug=item.slug, headers=h)
     return created, updated
+
+
+def _seed_readings(*, slug: str, headers: dict[str, str]) -> None:
+    """The demo's plausible reading count, so that "Most popular" is not "Recently added" again,
+    set only while the essay has none: readings counted since (or set by hand) are never
+    replaced, and loading the demo again changes nothing."""
+    readings = int(headers.get("readings") or 0)
+    if readings > 0:
+        Essay.objects.filter(slug=slug, reading_count=0).update(reading_count=readings)
 
 
 @dataclass(frozen=True)
