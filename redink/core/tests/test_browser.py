@@ -67,7 +67,7 @@ def fill_in_login_form(page, *, email: str, password: str) -> None:
     from playwright.sync_api import expect
 
     expect(page).to_have_url(re.compile(r"/accounts/login/"))
-    page.get_by_label("Email").fill(email)
+    page.get_by_label("E-mail address").fill(email)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name=re.compile(r"^(sign|log) in$", re.IGNORECASE)).click()
 
