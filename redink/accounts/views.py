@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from csp.decorators import csp_update
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -8,7 +9,8 @@ from django.views.decorators.http import require_safe
 
 from redink.billing import csp
 from redink.billing.gateway import billing_mode
-from redink.billing.selectors import membership_summary
+
+from .selectors import account_access
 
 
 @require_safe
@@ -16,5 +18,9 @@ from redink.billing.selectors import membership_summary
 @csp_update(csp.PORTAL_PAGE)
 def overview(request: HttpRequest) -> HttpResponse:
     """The account page: who you are, your membership, and links to change e-mail and password."""
-    context = {"membership": membership_summary(user=request.user), "test_mode": billing_mode() == "test"}
+    context = {
+        "access": account_access(user=request.user),
+        "test_mode": billing_mode() == "test",
+        "contribution_days": settings.REDINK_CONTRIBUTION_DAYS,
+    }
     return render(request, "account/overview.html", context)
