@@ -71,6 +71,9 @@ def _fast_hashing_and_clean_cache(request, settings):  # type: ignore[no-untyped
     from django.core.cache.backends.db import DatabaseCache
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    from redink.search.scope import forget_level_names
+
+    forget_level_names()  # levels are looked up once a minute per process; each test makes its own
     in_database = isinstance(caches["default"], DatabaseCache)
     if in_database:
         names = request.fixturenames

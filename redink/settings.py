@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "redink.search",
     "redink.related",
     "redink.submissions",
+    "redink.marking",
     "redink.demo",
     "redink.corpus",
 ]

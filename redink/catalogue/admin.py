@@ -8,14 +8,14 @@ from .models import Essay, Level, Section, Subject
 
 @admin.register(Level)
 class LevelAdmin(admin.ModelAdmin):
-    list_display = ("name", "slug", "position")
+    list_display = ("name", "slug", "aliases", "position")
     prepopulated_fields = {"slug": ("name",)}
     search_fields = ("name",)
 
 
 @admin.register(Subject)
 class SubjectAdmin(admin.ModelAdmin):
-    list_display = ("name", "level", "slug")
+    list_display = ("name", "level", "slug", "aliases")
     list_filter = ("level",)
     prepopulated_fields = {"slug": ("name",)}
     search_fields = ("name", "level__name")
@@ -48,14 +48,35 @@ class EssayAdmin(admin.ModelAdmin):
     search_fields = ("title", "slug", "author__email", "author__display_name")
     autocomplete_fields = ("author", "section")
     list_select_related = ("section", "author")
-    readonly_fields = ("word_count", "text_version", "reading_count", "created_at", "updated_at")
+    readonly_fields = (
+        "word_count",
+        "text_version",
+        "reading_count",
+        "is_teacher_marked",
+        "review_count",
+        "rating_average",
+        "created_at",
+        "updated_at",
+    )
     prepopulated_fields = {"slug": ("title",)}
     actions = ("publish", "withdraw")
     fieldsets = (
         (None, {"fields": ("title", "slug", "author", "section", "status", "published_at")}),
         ("Text", {"fields": ("body", "preview_style", "word_count", "text_version")}),
-        ("Exam details", {"fields": ("exam_board", "year", "grade", "is_teacher_marked")}),
-        ("Statistics", {"fields": ("reading_count", "created_at", "updated_at")}),
+        ("Exam details", {"fields": ("exam_board", "year", "grade")}),
+        (
+            "Statistics",
+            {
+                "fields": (
+                    "reading_count",
+                    "is_teacher_marked",
+                    "review_count",
+                    "rating_average",
+                    "created_at",
+                    "updated_at",
+                )
+            },
+        ),
     )
 
     def save_model(self, request: HttpRequest, obj: Essay, form, change: bool) -> None:  # type: ignore[no-untyped-def]

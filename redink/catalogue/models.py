@@ -35,6 +35,12 @@ class Level(models.Model):
     name = models.CharField(max_length=80, unique=True)
     slug = models.SlugField(max_length=80, unique=True)
     position = models.PositiveSmallIntegerField(default=0)
+    aliases = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Other names people search by, separated by commas (e.g. A Level, AS). A search that names "
+        "the level by any of them is filtered to it.",
+    )
 
     class Meta:
         ordering = ("position", "name")
@@ -56,6 +62,11 @@ class Subject(models.Model):
     level = models.ForeignKey(Level, on_delete=models.PROTECT, related_name="subjects")
     name = models.CharField(max_length=80)
     slug = models.SlugField(max_length=80)
+    aliases = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Other names people search by, separated by commas (e.g. Maths, English Lit).",
+    )
 
     class Meta:
         ordering = ("name",)
@@ -142,7 +153,11 @@ class Essay(models.Model):
     exam_board = models.CharField(max_length=60, blank=True)
     year = models.PositiveSmallIntegerField(null=True, blank=True)
     grade = models.CharField(max_length=20, blank=True, help_text="The grade or mark the essay received.")
-    is_teacher_marked = models.BooleanField("marked by a teacher", default=False)
+    # Derived from the essay's published reviews (redink.marking.services.essay_rating_refresh).
+    is_teacher_marked = models.BooleanField("marked by a teacher", default=False, editable=False)
+    review_count = models.PositiveIntegerField(default=0, editable=False)
+    rating_average = models.FloatField(default=0, editable=False)  # stars, 1-5 (0 with no review)
+    rating_score = models.FloatField(default=0, editable=False)  # the lower bound it is ranked by (marking.rating)
     reading_count = models.PositiveIntegerField(default=0, editable=False)
 
     published_at = models.DateTimeField(null=True, blank=True, db_index=True)
@@ -158,6 +173,7 @@ class Essay(models.Model):
             models.Index(fields=["status", "subject", "-published_at"], name="essay_subject_newest"),
             models.Index(fields=["status", "level", "-published_at"], name="essay_level_newest"),
             models.Index(fields=["status", "-reading_count"], name="essay_most_read"),
+            models.Index(fields=["status", "-rating_score"], name="essay_best_rated"),
             models.Index(fields=["status", "-published_at"], name="essay_newest"),
         ]
 
@@ -184,6 +200,7 @@ DEFAULT_SORT = "newest"
 SORTS: dict[str, tuple[str, tuple[str, ...]]] = {
     "newest": ("Newest", ("-published_at", "-id")),
     "most-read": ("Most read", ("-reading_count", "-published_at", "-id")),
+    "best-rated": ("Best rated", ("-rating_score", "-review_count", "-published_at", "-id")),
     "teacher-marked": ("Teacher-marked first", ("-is_teacher_marked", "-published_at", "-id")),
 }
 

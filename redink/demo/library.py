@@ -14,11 +14,23 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from redink.access.models import Entitlement
-from redink.catalogue.models import Essay, Level
+from redink.catalogue.models import Essay, Level, Subject
 from redink.catalogue.services import essay_changed, essay_create, essay_set_text, taxonomy_get_or_create
 
 ESSAY_DIR = Path(__file__).resolve().parent / "essays"
 LEVEL_ORDER = ["GCSE", "AS and A Level", "International Baccalaureate", "University Degree"]
+# Other names a search may call the demo's levels by (Level.aliases).
+LEVEL_ALIASES = {
+    "GCSE": "IGCSE",
+    "AS and A Level": "A Level, AS Level, AS, A2",
+    "International Baccalaureate": "IB, IB Diploma",
+    "University Degree": "Undergraduate, University",
+}
+SUBJECT_ALIASES = {
+    "English Literature": "English Lit, English",
+    "Theory of Knowledge": "TOK",
+    "Business": "Business Studies",
+}
 DEMO_PASSWORD = "redink-demo"  # noqa: S105 - only ever set in demo mode (DEBUG on)
 
 
@@ -69,7 +81,9 @@ def load_demo_library() -> tuple[int, int]:
     """Create or update every demo essay. Returns (created, updated); idempotent."""
     created = updated = 0
     for position, name in enumerate(LEVEL_ORDER):
-        Level.objects.update_or_create(slug=slugify(name), defaults={"name": name, "position": position})
+        Level.objects.update_or_create(
+            slug=slugify(name), defaults={"name": name, "position": position, "aliases": LEVEL_ALIASES[name]}
+        )
     for item in demo_essays():
         h = item.headers
         section = taxonomy_get_or_create(level=h["level"], subject=h["subject"], section=h["section"])
@@ -103,6 +117,8 @@ def load_demo_library() -> tuple[int, int]:
             essay_changed(essay_id=essay.pk)
             updated += 1
         _seed_readings(slug=item.slug, headers=h)
+    for subject, aliases in SUBJECT_ALIASES.items():
+        Subject.objects.filter(name=subject).update(aliases=aliases)
     return created, updated
 
 

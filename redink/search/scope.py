@@ -13,6 +13,7 @@ the search index needs no rebuild for it.
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TypeVar
@@ -62,13 +63,35 @@ def _take(text: str, names: Sequence[tuple[str, T]]) -> tuple[str, T | None]:
     return text, None
 
 
+def _named(owner: Level | Subject) -> list[str]:
+    return [owner.name, *(alias.strip() for alias in owner.aliases.split(",") if alias.strip())]
+
+
+# The levels' names, looked up once a minute in each process rather than on every search.
+_LEVELS_TTL = 60.0
+_levels: tuple[float, list[tuple[str, Level]]] | None = None
+
+
+def _level_names() -> list[tuple[str, Level]]:
+    global _levels
+    now = time.monotonic()
+    if _levels is None or now - _levels[0] > _LEVELS_TTL:
+        levels = Level.objects.only("pk", "name", "slug", "aliases")
+        _levels = (now, [(name, level) for level in levels for name in (*_named(level), level.slug.replace("-", " "))])
+    return _levels[1]
+
+
+def forget_level_names() -> None:
+    """Look the levels up again at the next search (after a level is changed, and between tests)."""
+    global _levels
+    _levels = None
+
+
 def scope_of(raw: str) -> Scope:
     """The level and subject named in a search, and the rest of it."""
-    levels = [(level.name, level) for level in Level.objects.only("pk", "name", "slug")]
-    levels += [(level.slug.replace("-", " "), level) for _, level in list(levels)]
-    rest, level = _take(raw, levels)
+    rest, level = _take(raw, _level_names())
     if level is None:
         return Scope(rest=raw)
-    subjects = [(subject.name, subject) for subject in Subject.objects.filter(level=level).select_related("level")]
-    rest, subject = _take(rest, subjects)
+    subjects = Subject.objects.filter(level_id=level.pk).select_related("level")
+    rest, subject = _take(rest, [(name, subject) for subject in subjects for name in _named(subject)])
     return Scope(rest=rest, level=level, subject=subject)

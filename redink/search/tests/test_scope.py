@@ -108,3 +108,28 @@ def test_a_level_chosen_in_the_facets_wins_over_one_typed(catalogue):
     results = search_essays(raw="a level macbeth", params={"level": gcse.slug}, viewer=None)
     assert slugs(results) == [catalogue["gcse english"].slug]
     assert not results.scope_named
+
+
+def test_a_level_or_subject_found_by_its_other_names(catalogue):
+    a_level = catalogue["a level english"].level
+    a_level.name, a_level.slug, a_level.aliases = "AS and A Level", "as-and-a-level", "A Level, AS"
+    a_level.save()  # the search looks the new names up at once
+    english = catalogue["a level english"].subject
+    english.aliases = "English Lit"
+    english.save()
+    results = search_essays(raw="a level english lit macbeth", params={}, viewer=None)
+    assert slugs(results) == [catalogue["a level english"].slug]
+    assert (results.filters.level, results.filters.subject) == (a_level, english)
+
+
+def test_the_demo_library_answers_the_searches_people_type(client):
+    from django.core.management import call_command
+    from django.test import TestCase
+
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        call_command("load_demo", "--essays-only")
+    for typed, level in (("a level macbeth", "AS and A Level"), ("ib biology cells", "International Baccalaureate")):
+        results = search_essays(raw=typed, params={}, viewer=None)
+        assert results.filters.level is not None and results.filters.level.name == level, typed
+    response = client.get("/search/", {"q": "GCSE history"})
+    assert response.status_code == 302 and response["Location"] == "/gcse/history/"

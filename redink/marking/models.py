@@ -1,0 +1,198 @@
+"""Teacher marking: applications to be a verified teacher, the assessment objectives essays are
+marked against, teachers' reviews with their marks, and the comments teachers reuse.
+
+An essay's rating (average stars, count, and the lower bound it is ranked by) and whether it is
+"marked by a teacher" are derived from its published reviews (`services.essay_rating_refresh`)
+and stored on the essay, where listings and search sort by them.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from redink.submissions.storage import submission_storage
+
+
+class TeacherApplication(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for a moderator"
+        APPROVED = "approved", "Approved"
+        DECLINED = "declined", "Declined"
+
+    class DeclineReason(models.TextChoices):
+        NOT_CONFIRMED = "not_confirmed", "We could not confirm that you teach at the school or institution you named"
+        INCOMPLETE = "incomplete", "The application does not say enough about where and what you teach"
+        NOT_A_TEACHER = "not_a_teacher", "Verified teachers must teach, or have taught, the subjects they mark"
+        OTHER = "other", "Another reason (see the note)"
+
+    applicant = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="teacher_applications"
+    )
+    institution = models.CharField("school or institution", max_length=200)
+    subjects = models.ManyToManyField(
+        "catalogue.Subject", related_name="+", help_text="The subjects, at each level, that the applicant teaches."
+    )
+    qualification = models.CharField(max_length=200, help_text="For example: PGCE and QTS, 2016.")
+    experience = models.TextField(blank=True, help_text="Anything else a moderator should know.")
+    evidence = models.FileField(
+        storage=submission_storage, upload_to="teacher-evidence/%Y/%m/", blank=True, max_length=300
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True)
+    decline_reason = models.CharField(max_length=20, choices=DeclineReason.choices, blank=True)
+    decision_note = models.TextField(blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ("created_at", "id")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["applicant"], condition=Q(status="pending"), name="one_pending_application_per_user"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.applicant} ({self.get_status_display()})"
+
+    @property
+    def reason(self) -> str:
+        if self.status != self.Status.DECLINED:
+            return ""
+        label = self.get_decline_reason_display()
+        return f"{label}. {self.decision_note}".strip() if self.decision_note else label
+
+
+class AssessmentObjective(models.Model):
+    """One objective an essay of a level and subject is marked against, e.g. GCSE English
+    Literature AO1, 12 marks."""
+
+    subject = models.ForeignKey("catalogue.Subject", on_delete=models.CASCADE, related_name="objectives")
+    code = models.CharField(max_length=12, help_text="As the exam boards write it, e.g. AO1.")
+    title = models.CharField(max_length=200, help_text="What the objective asks of the writer.")
+    max_marks = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(100)])
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ("subject", "position", "code")
+        constraints = [models.UniqueConstraint(fields=["subject", "code"], name="objective_code_per_subject")]
+
+    def __str__(self) -> str:
+        return f"{self.code} ({self.max_marks} marks)"
+
+
+class MarkBand(models.Model):
+    """A level descriptor of an objective: the marks it spans and what work at that level does."""
+
+    objective = models.ForeignKey(AssessmentObjective, on_delete=models.CASCADE, related_name="bands")
+    label = models.CharField(max_length=40, help_text="e.g. Level 4")
+    low = models.PositiveSmallIntegerField()
+    high = models.PositiveSmallIntegerField()
+    descriptor = models.TextField()
+
+    class Meta:
+        ordering = ("objective", "low")
+        constraints = [models.CheckConstraint(condition=Q(low__lte=models.F("high")), name="band_low_not_above_high")]
+
+    def __str__(self) -> str:
+        return f"{self.label}: {self.low} to {self.high}"
+
+
+class Review(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+        HIDDEN = "hidden", "Hidden by a moderator"
+
+    essay = models.ForeignKey("catalogue.Essay", on_delete=models.CASCADE, related_name="reviews")
+    teacher = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reviews")
+    stars = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(5)])
+    strengths = models.TextField("what this essay does well")
+    next_steps = models.TextField("what would lift it to the next grade")
+    overall = models.CharField(
+        "overall mark or grade", max_length=40, blank=True, help_text="Optional, e.g. 7, A or 26/34."
+    )
+    total_override = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="The total of the marks per objective, when it is not their sum."
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True)
+    hidden_reason = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    published_at = models.DateTimeField(null=True, blank=True)
+    edited_at = models.DateTimeField(null=True, blank=True, help_text="When it last changed after being published.")
+
+    class Meta:
+        ordering = ("-published_at", "-id")
+        constraints = [models.UniqueConstraint(fields=["essay", "teacher"], name="one_review_per_teacher_per_essay")]
+        indexes = [models.Index(fields=["essay", "status"], name="review_essay_status")]
+
+    def __str__(self) -> str:
+        return f"{self.teacher} on {self.essay} ({self.stars}★)"
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == self.Status.PUBLISHED
+
+
+class ReviewMark(models.Model):
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="marks")
+    objective = models.ForeignKey(AssessmentObjective, on_delete=models.PROTECT, related_name="+")
+    marks = models.PositiveSmallIntegerField()
+
+    class Meta:
+        ordering = ("objective__position", "objective__code")
+        constraints = [models.UniqueConstraint(fields=["review", "objective"], name="one_mark_per_objective")]
+
+    def __str__(self) -> str:
+        return f"{self.objective.code}: {self.marks}"
+
+
+class BankComment(models.Model):
+    """A comment a teacher reuses, optionally for one assessment objective's code (e.g. AO2)."""
+
+    teacher = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="bank_comments")
+    text = models.TextField()
+    objective_code = models.CharField("objective", max_length=12, blank=True, help_text="e.g. AO2 (optional).")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ("objective_code", "id")
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+
+class MarkingEvent(models.Model):
+    """Every decision about teachers and reviews, by whom and when."""
+
+    class Action(models.TextChoices):
+        APPLIED = "applied", "Applied to be a verified teacher"
+        APPROVED = "approved", "Teacher application approved"
+        DECLINED = "declined", "Teacher application declined"
+        REVIEW_PUBLISHED = "review_published", "Review published"
+        REVIEW_EDITED = "review_edited", "Published review edited"
+        REVIEW_HIDDEN = "review_hidden", "Review hidden"
+        REVIEW_SHOWN = "review_shown", "Review shown again"
+
+    action = models.CharField(max_length=20, choices=Action.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    application = models.ForeignKey(
+        TeacherApplication, null=True, blank=True, on_delete=models.CASCADE, related_name="events"
+    )
+    review = models.ForeignKey(Review, null=True, blank=True, on_delete=models.CASCADE, related_name="events")
+    note = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ("created_at", "id")
+
+    def __str__(self) -> str:
+        return self.get_action_display()
