@@ -90,6 +90,7 @@ urlpatterns = [
     path("contact/", core_views.contact, name="contact"),
     path("site-map/", core_views.site_map, name="site-map"),
     path("search/", include("redink.search.urls")),
+    path("", include("redink.marking.urls")),
     path("", include("redink.submissions.urls")),
     path("", include("redink.catalogue.urls")),
 ]

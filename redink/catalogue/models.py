@@ -26,6 +26,7 @@ RESERVED_LEVEL_SLUGS = frozenset(
         "moderation",
         "report",
         "site-map",
+        "teach",
         "contact",
     }
 )
