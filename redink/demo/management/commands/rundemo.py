@@ -61,13 +61,18 @@ class Command(BaseCommand):
         # Both processes build links from SITE_URL: the server for pages, the worker for e-mails.
         env = {**os.environ, "SITE_URL": url}
         manage = [sys.executable, "manage.py"]
-        worker = subprocess.Popen([*manage, "db_worker", "--queue-name", "*"], env=env)  # noqa: S603
-        server = subprocess.Popen([*manage, "runserver", addr], env=env)  # noqa: S603
+        # Closing the terminal or `kill` stops both processes as Ctrl-C does.
+        for signum in (signal.SIGTERM, signal.SIGHUP):
+            signal.signal(signum, _interrupt)
+        # Each process in a group of its own, so that stopping it reaches what it started too
+        # (runserver serves from a child of its own) and Ctrl-C comes to this command alone.
+        worker = subprocess.Popen([*manage, "db_worker", "--queue-name", "*"], env=env, process_group=0)  # noqa: S603
+        server = subprocess.Popen([*manage, "runserver", addr], env=env, process_group=0)  # noqa: S603
         processes = (worker, server)
         try:
             if not self._wait_until_answering(host, port, processes):
                 return
-            self.stdout.write(f"Serving {url}/ with one worker. Press Ctrl-C to stop both.", ending="\n")
+            self.stdout.write(f"Serving {url}/ with one worker. Press Ctrl-C to stop both.")
             self.stdout.flush()
             while all(proc.poll() is None for proc in processes):
                 with contextlib.suppress(subprocess.TimeoutExpired):
@@ -75,14 +80,7 @@ class Command(BaseCommand):
         except KeyboardInterrupt:
             pass
         finally:
-            for proc in (server, worker):
-                if proc.poll() is None:
-                    proc.send_signal(signal.SIGINT)
-            for proc in (server, worker):
-                try:
-                    proc.wait(timeout=10)
-                except subprocess.TimeoutExpired:
-                    proc.kill()
+            _stop(processes)
 
     def _wait_until_answering(self, host: str, port: int, processes: tuple[subprocess.Popen[bytes], ...]) -> bool:
         """Poll the server until it answers (True) or one of the processes ends (False)."""
@@ -97,3 +95,25 @@ class Command(BaseCommand):
                 warned = True
             time.sleep(0.2)
         return True
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def _signal_group(proc: subprocess.Popen[bytes], signum: int) -> None:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(proc.pid, signum)
+
+
+def _stop(processes: tuple[subprocess.Popen[bytes], ...]) -> None:
+    """SIGTERM to each process's group (the worker finishes its task), then SIGKILL after 10 s."""
+    for proc in processes:
+        _signal_group(proc, signal.SIGTERM)
+    deadline = time.monotonic() + 10
+    for proc in processes:
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            proc.wait(timeout=max(0.1, deadline - time.monotonic()))
+        # Whatever is left of the group (runserver's serving child, if its parent went first).
+        _signal_group(proc, signal.SIGKILL)
+        proc.wait()
