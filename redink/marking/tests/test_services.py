@@ -29,12 +29,13 @@ from redink.testing.factories import UserFactory
 pytestmark = pytest.mark.django_db
 
 
-def written(stars: int = 4, **marks: int) -> ReviewInput:
+def written(stars: int = 4, marks: dict | None = None) -> ReviewInput:  # type: ignore[type-arg]
+    """A review; `marks` by objective (the objects), as the form gives them by id."""
     return ReviewInput(
         stars=stars,
         strengths="A clear line of argument.\n\nWell-chosen quotations.",
         next_steps="Say more about context.",
-        marks={int(k[1:]): v for k, v in marks.items()},
+        marks={objective.pk: value for objective, value in (marks or {}).items()},
     )
 
 
@@ -65,6 +66,7 @@ class TestRatings:
 
 class TestReviews:
     def test_a_published_review_rates_the_essay_and_marks_it(self, essay, verified, objectives, mailoutbox):
+        ao1, ao2, _ = objectives
         essay.author = UserFactory()
         essay.save()
         with TestCase.captureOnCommitCallbacks(execute=True):
@@ -73,7 +75,7 @@ class TestReviews:
         assert draft.status == Review.Status.DRAFT and not essay.is_teacher_marked and essay.review_count == 0
         assert mailoutbox == []
         with TestCase.captureOnCommitCallbacks(execute=True):
-            review = review_save(essay=essay, teacher=verified, data=written(5, a1=10, a2=9), publish=True)
+            review = review_save(essay=essay, teacher=verified, data=written(5, {ao1: 10, ao2: 9}), publish=True)
         essay.refresh_from_db()
         assert review.pk == draft.pk and review.status == Review.Status.PUBLISHED and review.edited_at is None
         assert (essay.is_teacher_marked, essay.review_count, essay.rating_average) == (True, 1, 5.0)
@@ -94,10 +96,11 @@ class TestReviews:
         assert MarkingEvent.objects.filter(action=MarkingEvent.Action.REVIEW_EDITED).count() == 1
 
     def test_marks_stay_within_their_objectives_and_the_total_can_be_overridden(self, essay, verified, objectives):
+        ao1, ao2, ao3 = objectives
         with pytest.raises(ValidationError) as refused:
-            review_save(essay=essay, teacher=verified, data=written(4, a1=13), publish=True)
+            review_save(essay=essay, teacher=verified, data=written(4, {ao1: 13}), publish=True)
         assert "AO1 is out of 12." in str(refused.value)
-        data = written(4, a1=10, a2=11, a3=5)
+        data = written(4, {ao1: 10, ao2: 11, ao3: 5})
         review = review_save(
             essay=essay,
             teacher=verified,
