@@ -388,6 +388,8 @@ REDINK_BEACON_PER_MINUTE = env_int("REDINK_BEACON_PER_MINUTE", 30)
 # Uploads (files or pasted text) per user; staff are exempt.
 REDINK_UPLOADS_PER_HOUR = env_int("REDINK_UPLOADS_PER_HOUR", 10)
 REDINK_UPLOADS_PER_DAY = env_int("REDINK_UPLOADS_PER_DAY", 30)
+# Teacher application forms one user may send a day (each may carry an evidence file).
+REDINK_TEACHER_APPLICATIONS_PER_DAY = env_int("REDINK_TEACHER_APPLICATIONS_PER_DAY", 10)
 
 # Content-Security-Policy (django-csp): scripts, styles, frames and form targets from this site
 # only. The pages that hand over to Stripe add Stripe's origins (redink/billing/csp.py). No
