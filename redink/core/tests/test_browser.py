@@ -31,8 +31,9 @@ EXTRACTS_ESSAY = "was-khrushchev-to-blame-for-the-cuban-missile-crisis"
 
 @pytest.fixture
 def library() -> dict[str, Essay]:
-    """The demo library, with one essay switched to the extracts preview so both preview layouts are seen."""
+    """The demo library, with one essay set to each preview layout so both are seen."""
     load_demo_library()
+    Essay.objects.filter(slug=LEAD_ESSAY).update(preview_style=Essay.PreviewStyle.LEAD)
     Essay.objects.filter(slug=EXTRACTS_ESSAY).update(preview_style=Essay.PreviewStyle.EXTRACTS)
     essays = Essay.objects.select_related("section__subject__level").in_bulk(
         [LEAD_ESSAY, EXTRACTS_ESSAY], field_name="slug"
