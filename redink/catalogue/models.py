@@ -201,8 +201,9 @@ DEFAULT_SORT = "newest"
 SORTS: dict[str, tuple[str, tuple[str, ...]]] = {
     "newest": ("Newest", ("-published_at", "-id")),
     "most-read": ("Most read", ("-reading_count", "-published_at", "-id")),
+    # By the lower bound of the essay's rating (redink.marking.rating), so that one 5-star
+    # review does not outrank forty that average 4.8.
     "best-rated": ("Best rated", ("-rating_score", "-review_count", "-published_at", "-id")),
-    "teacher-marked": ("Teacher-marked first", ("-is_teacher_marked", "-published_at", "-id")),
 }
 
 

@@ -111,22 +111,39 @@ def popular_essays(*, limit: int = 8) -> QuerySet[Essay]:
     return Essay.objects.published().for_listing().sorted_by("most-read")[:limit]
 
 
+def best_marked_essays(*, limit: int = 8) -> QuerySet[Essay]:
+    """Essays with at least one published review, best rated (by the lower bound) first."""
+    return Essay.objects.published().filter(review_count__gt=0).for_listing().sorted_by("best-rated")[:limit]
+
+
+# "Teacher-marked first" was a listing sort; it is now the "marked by a teacher" filter, and
+# addresses that still ask for the sort get the filter.
+MARKED_SORT = "teacher-marked"
+
+
 @dataclass(frozen=True)
 class Listing:
     page: Page[Essay]
     sort: str
     sorts: list[tuple[str, str]]
+    marked: bool  # only essays marked by a teacher
 
 
-def essay_listing(*, scope: dict[str, Any], sort: str | None, page: Any, per_page: int) -> Listing:
-    """A page of published essays within `scope` (level, subject or section filters)."""
+def essay_listing(
+    *, scope: dict[str, Any], sort: str | None, page: Any, per_page: int, marked: bool = False
+) -> Listing:
+    """A page of published essays within `scope` (level, subject or section filters), only
+    those marked by a teacher when `marked`."""
     chosen = sort if sort in SORTS else DEFAULT_SORT
-    queryset = Essay.objects.published().filter(**scope).for_listing().sorted_by(chosen)
-    paginator = Paginator(queryset, per_page)
+    queryset = Essay.objects.published().filter(**scope)
+    if marked:
+        queryset = queryset.filter(is_teacher_marked=True)
+    paginator = Paginator(queryset.for_listing().sorted_by(chosen), per_page)
     return Listing(
         page=paginator.get_page(page),
         sort=chosen,
         sorts=[(key, label) for key, (label, _) in SORTS.items()],
+        marked=marked,
     )
 
 

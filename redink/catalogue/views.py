@@ -4,7 +4,7 @@ import logging
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
@@ -38,17 +38,25 @@ def home(request: HttpRequest) -> HttpResponse:
             "levels": levels,
             "recent": selectors.recent_essays(),
             "popular": selectors.popular_essays(),
+            "best_marked": selectors.best_marked_essays(),
             "over_count": selectors.over_count_phrase(_total(levels)),
         },
     )
 
 
 def _listing(request: HttpRequest, *, scope: dict, template: str, context: dict) -> HttpResponse:
+    if request.GET.get("sort") == selectors.MARKED_SORT:
+        # The old "Teacher-marked first" sort: the same page with the filter that replaced it.
+        params = request.GET.copy()
+        del params["sort"]
+        params["marked"] = "1"
+        return HttpResponsePermanentRedirect(f"{request.path}?{params.urlencode()}")
     listing = selectors.essay_listing(
         scope=scope,
         sort=request.GET.get("sort"),
         page=request.GET.get("page"),
         per_page=settings.REDINK_PAGE_SIZE,
+        marked=request.GET.get("marked") in {"1", "on", "true"},
     )
     return render(request, template, {**context, "listing": listing, "page_obj": listing.page})
 
@@ -122,6 +130,8 @@ def essay_page(request: HttpRequest, slug: str) -> HttpResponse:
         raise Http404("No essay has that address.")
     if essay.status == Essay.Status.WITHDRAWN:
         return render(request, "catalogue/withdrawn.html", {"essay": essay}, status=410)
+    from redink.marking.selectors_reviews import essay_reviews_for
+
     visible = essay_text_for(essay=essay, viewer=request.user)
     description = meta_description(essay)
     return render(
@@ -136,6 +146,8 @@ def essay_page(request: HttpRequest, slug: str) -> HttpResponse:
             "related": related_for_page(essay=essay),
             # What the closed sites say under a preview, from real figures (cached for minutes).
             "figures": None if visible.is_complete else selectors.library_figures(),
+            # Stars, names and marks for everyone; what the teachers wrote only for full readers.
+            "reviews": essay_reviews_for(essay=essay, viewer=request.user),
         },
     )
 
