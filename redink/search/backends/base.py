@@ -18,10 +18,11 @@ COUNT_CAP = 10_000
 # Snippet highlight markers; replaced by <mark> after HTML-escaping the snippet.
 MARK_START, MARK_END = "\x02", "\x03"
 
-# "most-read" orders by reading count, as the listings' sort of that name does.
-SORTS = ("relevance", "newest", "most-read")
+# "most-read" orders by reading count and "best-rated" by the lower bound of the teachers'
+# stars (the essay's rating_score), as the listings' sorts of those names do.
+SORTS = ("relevance", "newest", "most-read", "best-rated")
 # Sort names of earlier addresses, still understood.
-SORT_ALIASES = {"best": "most-read"}
+SORT_ALIASES = {"best": "best-rated"}
 
 
 @dataclass(frozen=True)

@@ -50,6 +50,8 @@ EXACT_RANK_LIMIT = 1000
 BEST_TIER_ROWS = 200
 # ts_rank_cd weights, in PostgreSQL's order {D, C, B, A}: hidden, -, free, title.
 RANK_WEIGHTS = "{0.1, 0.0, 0.1, 1.0}"
+# "Best rated": the lower bound of the teachers' stars (redink.marking.rating), then more reviews.
+BEST_RATED_ORDER = "e.rating_score DESC, e.review_count DESC, e.id DESC"
 CONFIG = "english"
 HEADLINE = (
     f'StartSel={MARK_START}, StopSel={MARK_END}, MaxWords=32, MinWords=16, MaxFragments=2, FragmentDelimiter=" … "'
@@ -109,7 +111,7 @@ SCHEMA = [
     "CREATE INDEX IF NOT EXISTS search_document_subject ON search_document (subject_id)",
     "CREATE INDEX IF NOT EXISTS search_document_section ON search_document (section_id)",
     # The "newest" sort of a query matching a large share of the library walks this in order
-    # and stops at the page's last row ("most read" walks the essays' own most-read index).
+    # and stops at the page's last row ("most read" and "best rated" walk the essays' own indexes).
     "CREATE INDEX IF NOT EXISTS search_document_newest ON search_document (published_at DESC NULLS LAST, essay_id DESC)",
     "CREATE TABLE IF NOT EXISTS search_words (word text PRIMARY KEY, df integer NOT NULL)",
     # Words that look alike, for "did you mean" and suggestions (similar_words). A GiST index
@@ -400,6 +402,9 @@ class PostgresBackend(SearchBackend):
         if request.sort == "newest":
             # Publishing reindexes an essay, so the search row's date is the essay's.
             rows, key, order = "search_document e", "e.essay_id", "e.published_at DESC NULLS LAST, e.essay_id DESC"
+        elif request.sort == "best-rated":
+            # By the essays' own ratings, which change as reviews are published: the index keeps none.
+            rows, key, order = "catalogue_essay e", "e.id", BEST_RATED_ORDER
         else:
             # Most read, by the essays' own counts: they change with every reading, and the index keeps none.
             rows, key, order = "catalogue_essay e", "e.id", "e.reading_count DESC, e.id DESC"
@@ -417,6 +422,8 @@ class PostgresBackend(SearchBackend):
             # (The query's columns name the search row, the nearest table.)
             if request.sort == "newest":
                 sql, args = f"SELECT {key} FROM {rows} WHERE {where}", params
+            elif request.sort == "best-rated":
+                sql, args = _best_rated_walk(where, params, offset + limit)
             else:
                 sql = (
                     f"SELECT {key} FROM {rows} WHERE e.status = %s AND EXISTS "
@@ -659,6 +666,23 @@ def _rank(request: SearchRequest, q_sql: str, q_params: list[str]) -> tuple[str,
     for _ in shown:
         rank += f" + (ts_filter(document, '{{a,b}}') @@ phraseto_tsquery('{CONFIG}', %s))::int"
     return rank, [*words, *shown]
+
+
+def _best_rated_walk(where: str, params: list[Any], rows: int) -> tuple[str, list[Any]]:
+    """The best-rated matches of a query matching more than COUNT_CAP essays, walked in order:
+    the rated essays down the catalogue's best-rated index, then the unrated ones (a rating score
+    of 0) newest first down the primary key. Most essays have no review: ordered as one, the
+    long run of equal scores would have to be read whole to be ordered by id, and tested each."""
+    matches = f"EXISTS (SELECT 1 FROM search_document d WHERE d.essay_id = e.id AND {where})"
+    sql = (
+        "SELECT e.id FROM ("
+        f"(SELECT e.id, e.rating_score, e.review_count FROM catalogue_essay e WHERE e.status = %s "
+        f"AND e.rating_score > 0 AND {matches} ORDER BY {BEST_RATED_ORDER} LIMIT %s) UNION ALL "
+        f"(SELECT e.id, e.rating_score, e.review_count FROM catalogue_essay e WHERE e.status = %s "
+        f"AND e.rating_score = 0 AND {matches} ORDER BY e.id DESC LIMIT %s)) e"
+    )
+    published = Essay.Status.PUBLISHED
+    return sql, [published, *params, rows, published, *params, rows]
 
 
 def _one_word(query: ParsedQuery) -> bool:

@@ -51,6 +51,8 @@ TOP_MARK = "topx"
 # Beside the `top` candidates, the bounded ranking scores this many of the newest matches.
 RECENT_WINDOW = 500
 SNIPPET_TOKENS = 28
+# "Best rated": the lower bound of the teachers' stars (redink.marking.rating), then more reviews.
+BEST_RATED_ORDER = "e.rating_score DESC, e.review_count DESC, e.id DESC"
 
 SCHEMA = [
     "CREATE VIRTUAL TABLE IF NOT EXISTS search_fts USING fts5("
@@ -270,13 +272,16 @@ class SQLiteFTS5Backend(SearchBackend):
         if total <= RANK_CANDIDATES:
             source = "SELECT rowid FROM search_fts WHERE search_fts MATCH %s"
         else:
-            # Both sorts favour recent rows; a bounded window of the newest matches keeps
-            # the sort cheap on any query.
+            # A bounded window of the newest matches keeps these sorts cheap on any query. Newest
+            # and most read favour recent rows anyway; best rated ranks the rated essays of the
+            # window (PostgreSQL, which walks the catalogue's indexes, ranks every match).
             source = (
                 f"SELECT rowid FROM search_fts WHERE search_fts MATCH %s ORDER BY rowid DESC LIMIT {RANK_CANDIDATES}"
             )
         if request.sort == "newest":
             join, order = "search_facets e ON e.essay_id = m.rowid", "e.published_at DESC, e.essay_id DESC"
+        elif request.sort == "best-rated":  # fresh from the catalogue, as reviews are published
+            join, order = "catalogue_essay e ON e.id = m.rowid", BEST_RATED_ORDER
         else:  # most read, fresh from the catalogue (the index does not keep reading counts)
             join, order = "catalogue_essay e ON e.id = m.rowid", "e.reading_count DESC, e.id DESC"
         cursor.execute(
