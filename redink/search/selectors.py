@@ -70,6 +70,7 @@ class SearchResults:
     scope_named: bool = False
     scope_page: str = ""
     scope_rest: str = ""  # the search without the names, when it named a level
+    scope_empty: Level | Subject | None = None  # named, but it held no match: searched everywhere
 
     @property
     def num_pages(self) -> int:
@@ -134,6 +135,12 @@ def search_essays(*, raw: str, params: dict[str, Any], viewer: Any) -> SearchRes
         )
 
     page = run(parsed)
+    if page.total == 0 and results.scope_named:
+        # Nothing at the level named: the same words at every level, and the page says so.
+        results.scope_empty = results.filters.subject or results.filters.level
+        results.filters.level = results.filters.subject = None
+        results.scope_named = False
+        page = run(parsed)
     corrections = corrections_for(parsed, backend)
     if corrections:
         corrected = parsed.replace_words(corrections)

@@ -128,8 +128,22 @@ def test_the_demo_library_answers_the_searches_people_type(client):
 
     with TestCase.captureOnCommitCallbacks(execute=True):
         call_command("load_demo", "--essays-only")
-    for typed, level in (("a level macbeth", "AS and A Level"), ("ib biology cells", "International Baccalaureate")):
+    for typed, level, title in (
+        ("a level gatsby", "AS and A Level", "How does Fitzgerald present the American Dream in The Great Gatsby?"),
+        ("ib biology caffeine", "International Baccalaureate", "To what extent does caffeine concentration"),
+        ("A-level english lit keats", "AS and A Level", "How do Wordsworth and Keats present nature?"),
+    ):
         results = search_essays(raw=typed, params={}, viewer=None)
         assert results.filters.level is not None and results.filters.level.name == level, typed
+        assert results.results and results.results[0].essay.title.startswith(title), typed
     response = client.get("/search/", {"q": "GCSE history"})
     assert response.status_code == 302 and response["Location"] == "/gcse/history/"
+
+
+def test_when_the_level_named_holds_no_match_every_level_is_searched_and_the_page_says_so(client, catalogue):
+    # Only the GCSE and A Level essays are about Macbeth: none at IB.
+    results = search_essays(raw="ib macbeth", params={}, viewer=None)
+    assert slugs(results) == sorted([catalogue["gcse english"].slug, catalogue["a level english"].slug])
+    assert results.filters.level is None and results.scope_empty.name == "IB"
+    page = client.get("/search/", {"q": "ib macbeth"}).content.decode()
+    assert "No IB essays match “macbeth”, so these are from every level." in page
