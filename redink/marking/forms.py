@@ -172,7 +172,7 @@ class ApproveForm(forms.Form):
 
 class DeclineForm(forms.Form):
     reason = forms.ChoiceField(
-        label="Reason",
+        label="Reason to decline",
         choices=[("", "Choose a reason…"), *TeacherApplication.DeclineReason.choices],
         error_messages={"required": "Choose the reason the applicant is told."},
     )
@@ -197,10 +197,10 @@ class DeclineForm(forms.Form):
 class MarkFilterForm(forms.Form):
     subject = forms.TypedChoiceField(label="Subject", required=False, coerce=int, empty_value=None)
 
-    def __init__(self, *args: Any, groups: list[LevelSubjects], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, groups: list[LevelSubjects], every_subject: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["subject"].choices = [  # type: ignore[attr-defined]
-            ("", "All your subjects"),
+            ("", "All subjects" if every_subject else "All your subjects"),
             *[
                 (group.level.name, [(s.pk, f"{group.level.name} \u203a {s.name}") for s in group.subjects])
                 for group in groups

@@ -227,11 +227,25 @@ class TestModerating:
         approved = text_of(client.get(reverse("marking:applications"), {"status": "approved"}))
         assert "Decided Applicant" in approved and "Second Applicant" not in approved
 
+    def test_the_queue_takes_the_same_queries_for_many_applications(
+        self, client, staff, history, geography, django_assert_max_num_queries
+    ):
+        for n in range(6):
+            applied(factories.UserFactory(display_name=f"Applicant {n}"), history, geography)
+        client.force_login(staff)
+        client.get(reverse("marking:applications"))  # the session and the user
+        with django_assert_max_num_queries(12):
+            page = text_of(client.get(reverse("marking:applications")))
+        assert "Applicant 5" in page
+
     def test_one_application_shows_everything_a_moderator_needs(self, client, staff, student, history):
         evidence = SimpleUploadedFile("staff-card.pdf", PDF)
         application = applied(student, history, institution="Riverside School", evidence=evidence)
         client.force_login(staff)
-        page = text_of(client.get(reverse("marking:application", args=[application.pk])))
+        response = client.get(reverse("marking:application", args=[application.pk]))
+        ids = re.findall(r'\bid="([^"]+)"', response.content.decode())
+        assert len(ids) == len(set(ids))  # each form's label names its own field
+        page = text_of(response)
         for fact in (student.public_name, student.email, "Riverside School", f"GCSE {IN} History", "PGCE"):
             assert fact in page
         assert "Download staff-card.pdf" in page
@@ -244,7 +258,8 @@ class TestModerating:
         client.force_login(staff)
         with django_capture_on_commit_callbacks(execute=True):
             response = client.post(
-                reverse("marking:application-approve", args=[application.pk]), {"note": "Checked the staff list."}
+                reverse("marking:application-approve", args=[application.pk]),
+                {"approve-note": "Checked the staff list."},
             )
         assert response.status_code == 302 and response["Location"] == reverse("marking:applications")
         student.refresh_from_db()
@@ -261,6 +276,7 @@ class TestModerating:
         client.force_login(student)
         teach = client.get(reverse("marking:teach")).content.decode()
         assert 'class="badge badge-teacher"' in teach and f'href="{reverse("marking:mark")}"' in teach
+        assert f'href="{reverse("marking:bank")}">Your comment bank</a>' in teach
         account = client.get(reverse("accounts:overview")).content.decode()
         assert 'class="badge badge-teacher"' in account
         essay_page = text_of(client.get(essay.get_absolute_url()))
@@ -276,8 +292,8 @@ class TestModerating:
             client.post(
                 reverse("marking:application-decline", args=[application.pk]),
                 {
-                    "reason": TeacherApplication.DeclineReason.NOT_CONFIRMED,
-                    "note": "Riverside's staff list has no you.",
+                    "decline-reason": TeacherApplication.DeclineReason.NOT_CONFIRMED,
+                    "decline-note": "Riverside's staff list has no you.",
                 },
             )
         application.refresh_from_db()
@@ -300,10 +316,10 @@ class TestModerating:
         application = applied(student, history)
         client.force_login(staff)
         url = reverse("marking:application-decline", args=[application.pk])
-        response = client.post(url, {"reason": TeacherApplication.DeclineReason.OTHER, "note": " "})
+        response = client.post(url, {"decline-reason": TeacherApplication.DeclineReason.OTHER, "decline-note": " "})
         assert response.status_code == 400
         assert "Say what the other reason is: the applicant is told it." in text_of(response)
-        response = client.post(url, {"reason": ""})
+        response = client.post(url, {"decline-reason": ""})
         assert response.status_code == 400 and "Choose the reason the applicant is told." in text_of(response)
         application.refresh_from_db()
         assert application.status == TeacherApplication.Status.PENDING
@@ -313,7 +329,7 @@ class TestModerating:
         application_approve(application=application, moderator=staff)
         client.force_login(staff)
         url = reverse("marking:application-decline", args=[application.pk])
-        response = client.post(url, {"reason": TeacherApplication.DeclineReason.INCOMPLETE}, follow=True)
+        response = client.post(url, {"decline-reason": TeacherApplication.DeclineReason.INCOMPLETE}, follow=True)
         assert "This application has been decided already." in text_of(response)
         application.refresh_from_db()
         assert application.status == TeacherApplication.Status.APPROVED
@@ -386,8 +402,11 @@ class TestMarkEssays:
     def test_the_teachers_own_draft_is_marked(self, client, history_teacher, essay):
         reviewed(essay, publish=False, teacher=history_teacher)
         client.force_login(history_teacher)
-        page = text_of(client.get(reverse("marking:mark")))
-        assert essay.title in page and "Draft saved" in page
+        response = client.get(reverse("marking:mark"))
+        assert essay.title in text_of(response) and "Draft saved" in text_of(response)
+        html = response.content.decode()
+        assert f'href="{reverse("marking:review", args=[essay.slug])}">{essay.title}</a>' in html
+        assert f'href="{essay.get_absolute_url()}">Essay page</a>' in html
 
     def test_filters_by_subject(self, client, staff, section, geography, essay):
         teacher = factories.UserFactory()
@@ -423,7 +442,7 @@ class TestMarkEssays:
         client.force_login(student)
         response = client.get(reverse("marking:mark"), follow=True)
         assert response.redirect_chain == [(reverse("marking:teach"), 302)]
-        assert "Mark essays is for verified teachers." in text_of(response)
+        assert "Mark essays is for verified teachers; this page says how to become one." in text_of(response)
 
 
 # --- In a browser -------------------------------------------------------------------------------------

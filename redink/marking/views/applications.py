@@ -166,13 +166,11 @@ def apply(request: HttpRequest) -> HttpResponse:
 def mark(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     if not _is_teacher(user):
-        messages.info(
-            request, "Mark essays is for verified teachers. Apply below: a moderator checks each application."
-        )
+        messages.info(request, "Mark essays is for verified teachers; this page says how to become one.")
         return redirect("marking:teach")
     subject_ids = teacher_subject_ids(user)
     groups = selectors.subjects_by_level(subject_ids=subject_ids)
-    filters = MarkFilterForm(request.GET or None, groups=groups)
+    filters = MarkFilterForm(request.GET or None, groups=groups, every_subject=subject_ids is None)
     subject_id = filters.cleaned_data["subject"] if filters.is_valid() else None
     essays = selectors.essays_to_mark(teacher=user, subject_ids=subject_ids, subject_id=subject_id)
     page = Paginator(essays, settings.REDINK_PAGE_SIZE).get_page(request.GET.get("page"))
@@ -240,8 +238,8 @@ def _application_page(
             "evidence_name": PurePath(application.evidence.name).name if application.evidence else "",
             "events": selectors.application_events(application=application),
             "earlier": selectors.applications_earlier(application=application),
-            "approve": approve or ApproveForm(),
-            "decline": decline or DeclineForm(),
+            "approve": approve or ApproveForm(prefix="approve"),
+            "decline": decline or DeclineForm(prefix="decline"),
             "counts": _nav_counts(),
         },
         status=status,
@@ -258,7 +256,7 @@ def application(request: HttpRequest, application_id: int) -> HttpResponse:
 @require_POST
 def approve(request: HttpRequest, application_id: int) -> HttpResponse:
     application = _get_application(application_id)
-    form = ApproveForm(request.POST)
+    form = ApproveForm(request.POST, prefix="approve")
     if not form.is_valid():
         return _application_page(request, application, approve=form, status=400)
     try:
@@ -275,7 +273,7 @@ def approve(request: HttpRequest, application_id: int) -> HttpResponse:
 @require_POST
 def decline(request: HttpRequest, application_id: int) -> HttpResponse:
     application = _get_application(application_id)
-    form = DeclineForm(request.POST)
+    form = DeclineForm(request.POST, prefix="decline")
     if not form.is_valid():
         return _application_page(request, application, decline=form, status=400)
     try:
