@@ -476,11 +476,11 @@ def test_apply_approve_and_mark_in_a_browser(browser_context, live_server, axe, 
     log_in(applicant, student, base_url=live_server.url)
     mine = applicant.new_page()
     mine.goto("/teach/")
-    check(mine)
+    check(mine, (PHONE, DESKTOP))
     mine.get_by_role("link", name="Apply", exact=True).click()
     mine.get_by_role("button", name="Send my application").click()  # nothing filled in
     expect(mine.locator(".form-errors")).to_contain_text("Choose at least one subject you teach.")
-    check(mine)
+    check(mine, (PHONE, DESKTOP))
     mine.get_by_label("School or institution").fill("Northgate Academy, Leeds")
     mine.get_by_role("group", name="GCSE").get_by_label("History").check()
     mine.get_by_label("Teaching qualification").fill("PGCE and QTS, 2016")
