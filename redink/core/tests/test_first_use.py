@@ -44,7 +44,7 @@ class TestRefusals:
         page = response.content.decode()
         assert '<header class="site-header">' in page  # the site's own layout
         assert "This page isn't open to your account" in page
-        assert "This page is for the moderators who check and publish uploads." in page
+        assert "This page is for the moderators who check uploads, requests and teachers." in page
         assert teacher.email in page and reverse("contact") in page
 
     def test_a_form_address_opened_directly_is_a_page_not_a_blank_405(self, client, student):

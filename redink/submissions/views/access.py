@@ -18,7 +18,7 @@ def moderator_required(view: Callable[..., HttpResponseBase]) -> Callable[..., H
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         if not (request.user.is_active and request.user.is_staff):
-            raise PermissionDenied("This page is for the moderators who check and publish uploads.")
+            raise PermissionDenied("This page is for the moderators who check uploads, requests and teachers.")
         return view(request, *args, **kwargs)
 
     return wrapped
