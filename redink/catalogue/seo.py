@@ -1,4 +1,5 @@
-"""Meta description, Open Graph and JSON-LD: always drawn from the free preview."""
+"""Meta description, Open Graph and JSON-LD: always drawn from the free preview, and the
+teachers' rating as figures only (a review's words may quote the hidden part)."""
 
 from __future__ import annotations
 
@@ -40,6 +41,14 @@ def essay_json_ld(essay: Essay, *, description: str) -> SafeString:
         "hasPart": {"@type": "WebPageElement", "isAccessibleForFree": False, "cssSelector": f".{PAYWALLED_CSS_CLASS}"},
         "publisher": {"@type": "Organization", "name": settings.SITE_NAME},
     }
+    if essay.review_count:
+        data["aggregateRating"] = {
+            "@type": "AggregateRating",
+            "ratingValue": round(essay.rating_average, 1),
+            "reviewCount": essay.review_count,
+            "bestRating": 5,
+            "worstRating": 1,
+        }
     if essay.published_at:
         data["datePublished"] = essay.published_at.isoformat()
     if essay.updated_at:
