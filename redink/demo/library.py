@@ -17,6 +17,8 @@ from redink.access.models import Entitlement
 from redink.catalogue.models import Essay, Level, Subject
 from redink.catalogue.services import essay_changed, essay_create, essay_set_text, taxonomy_get_or_create
 
+from . import teaching
+
 ESSAY_DIR = Path(__file__).resolve().parent / "essays"
 LEVEL_ORDER = ["GCSE", "AS and A Level", "International Baccalaureate", "University Degree"]
 # Other names a search may call the demo's levels by (Level.aliases).
@@ -59,6 +61,11 @@ def parse_demo_file(path: Path) -> DemoEssay:
     missing = {"title", "level", "subject", "section", "author", "published"} - headers.keys()
     if missing:
         raise DemoFileError(f"{path.name}: missing {', '.join(sorted(missing))}")
+    if "teacher_marked" in headers:
+        raise DemoFileError(
+            f"{path.name}: 'marked by a teacher' comes from published reviews now; "
+            f"write the essay's reviews in reviews/{path.stem}.toml instead of teacher_marked"
+        )
     return DemoEssay(slug=path.stem, headers=headers, text=body.strip())
 
 
@@ -78,13 +85,16 @@ def _demo_author(name: str):  # type: ignore[no-untyped-def]
 
 @transaction.atomic
 def load_demo_library() -> tuple[int, int]:
-    """Create or update every demo essay. Returns (created, updated); idempotent."""
+    """Create or update every demo essay, the objectives its subject is marked against and the
+    reviews of the demo's own teachers. Returns (created, updated); idempotent."""
     created = updated = 0
     for position, name in enumerate(LEVEL_ORDER):
         Level.objects.update_or_create(
             slug=slugify(name), defaults={"name": name, "position": position, "aliases": LEVEL_ALIASES[name]}
         )
-    for item in demo_essays():
+    items = demo_essays()
+    slugs = [item.slug for item in items]
+    for item in items:
         h = item.headers
         section = taxonomy_get_or_create(level=h["level"], subject=h["subject"], section=h["section"])
         published = timezone.make_aware(dt.datetime.combine(dt.date.fromisoformat(h["published"]), dt.time(9, 0)))
@@ -92,7 +102,6 @@ def load_demo_library() -> tuple[int, int]:
             "exam_board": h.get("exam_board", ""),
             "year": int(h["year"]) if h.get("year") else None,
             "grade": h.get("grade", ""),
-            "is_teacher_marked": h.get("teacher_marked", "no").lower() in {"yes", "true", "1"},
             "preview_style": h.get("preview_style", ""),
         }
         essay = Essay.objects.filter(slug=item.slug).first()
@@ -119,6 +128,9 @@ def load_demo_library() -> tuple[int, int]:
         _seed_readings(slug=item.slug, headers=h)
     for subject, aliases in SUBJECT_ALIASES.items():
         Subject.objects.filter(name=subject).update(aliases=aliases)
+    teaching.objectives_load()
+    teaching.reviews_load()
+    teaching.ratings_refresh(essay_ids=list(Essay.objects.filter(slug__in=slugs).values_list("pk", flat=True)))
     return created, updated
 
 
@@ -178,6 +190,8 @@ def create_demo_accounts() -> list[DemoAccount]:
                 )
             )
             user.groups.add(group)
+        if account.role == "teacher":
+            teaching.demo_teacher_load(teacher=user)
         if account.role == "member":
             now = timezone.now()
             Entitlement.objects.filter(user=user, source=Entitlement.Source.GRANT, reference="demo").delete()
