@@ -197,3 +197,14 @@ class TestHomeBestMarked:
         committed(review_hide, review=review, moderator=staff, reason="Not about this essay.")
         body = client.get("/").content.decode()
         assert card_titles(body, "best-heading") == rated.titles(rated.forty, rated.ten)
+
+
+class TestTheSiteOffersReviews:
+    def test_the_pricing_page_offers_teachers_reviews(self, client):
+        body = client.get("/join/").content.decode().replace("&#x27;", "'")
+        assert "Read verified teachers' reviews of the essays they mark" in body
+        assert "what would lift it to the next grade" in body
+
+    def test_the_site_description_mentions_teachers_reviews(self, client):
+        body = client.get("/").content.decode().replace("&#x27;", "'")
+        assert "join to read in full, with verified teachers' reviews." in body
