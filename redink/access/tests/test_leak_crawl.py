@@ -6,6 +6,11 @@ anonymous visitor and as a free student, every URL pattern Django knows is reque
 and no marker of a hidden sentence may appear in any response body or header. A new URL
 pattern whose arguments this test cannot fill makes it fail, so new routes are covered
 without anyone editing it.
+
+Teachers' reviews are planted too: what they write quotes hidden sentences and carries markers
+of its own, in published, draft and hidden reviews, in a moderator's reason for hiding one and
+in a teacher's comment bank. Their stars, names and marks are public; none of their words may
+reach a visitor or a free student either.
 """
 
 from __future__ import annotations
@@ -25,7 +30,9 @@ from django.urls.exceptions import Resolver404
 from redink.access.visibility import essay_text_for
 from redink.catalogue.models import Essay
 from redink.catalogue.services import essay_publish, essay_withdraw
-from redink.testing.factories import SectionFactory, SubjectFactory, make_essay
+from redink.marking.models import AssessmentObjective, BankComment, MarkBand, Review
+from redink.marking.services import ReviewInput, review_hide, review_save
+from redink.testing.factories import SectionFactory, SubjectFactory, UserFactory, make_essay
 
 # Every sentence carries two markers, so a search for one of them that echoes the query
 # still reveals a leak through the other.
@@ -61,6 +68,72 @@ class LeakWorld:
     hidden: set[str] = field(default_factory=set)
     shown: dict[str, tuple[set[str], str]] = field(default_factory=dict)  # path -> (markers shown, opening)
     bindings: list[dict[str, str]] = field(default_factory=list)
+    # Markers written only in reviews, hiding reasons and comment banks (also in `hidden`).
+    review_markers: set[str] = field(default_factory=set)
+    # Essay path -> what its page shows everyone about its published reviews.
+    reviewed: dict[str, list[str]] = field(default_factory=dict)
+
+
+REVIEW_MARKS = (("AO1", 12, 9), ("AO2", 12, 7))  # code, out of, marks given
+
+
+def hidden_sentences(essay: Essay) -> list[str]:
+    """Sentences of the essay none of whose words a visitor's preview shows."""
+    visible = set(MARKER.findall(essay_text_for(essay=essay, viewer=None).text))
+    sentences = re.findall(r"[^.]*?\bmk\d{2}w\d{3}x[^.]*\.", essay.body)
+    return [s.strip() for s in sentences if not set(MARKER.findall(s)) & visible]
+
+
+def plant_reviews(world: LeakWorld, *, essays: list[Essay], withdrawn: Essay, subject) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    """Reviews whose words quote the hidden part of their essay and carry markers of their own;
+    returns path bindings for the marking routes."""
+    objectives = []
+    for n, (code, most, _) in enumerate(REVIEW_MARKS):
+        objective = AssessmentObjective.objects.create(
+            subject=subject, code=code, title=f"Objective {code}", max_marks=most, position=n
+        )
+        MarkBand.objects.create(objective=objective, label="Level 1", low=0, high=most, descriptor="Any answer.")
+        objectives.append(objective)
+    teachers = [UserFactory(is_verified_teacher=True, display_name=name) for name in ("Crawl Teacher", "Second Marker")]
+    counter = iter(range(1, 1000))
+
+    def own_markers(count: int) -> str:
+        words = [marker(90 + len(world.review_markers) // 900, next(counter)) for _ in range(count)]
+        world.review_markers.update(words)
+        return " ".join(words)
+
+    def write(essay: Essay, teacher, *, publish: bool = True) -> Review:  # type: ignore[no-untyped-def]
+        quoted = hidden_sentences(essay)
+        assert quoted, f"{essay.slug} has no hidden sentence to quote"
+        data = ReviewInput(
+            stars=4,
+            strengths=f"The passage “{quoted[0]}” is the essay at its best. {own_markers(3)}",
+            next_steps=f"Rework “{quoted[-1]}”\n\nThen compare {own_markers(3)} with the opening.",
+            overall="Grade 7",
+            marks={o.pk: given for o, (_, _, given) in zip(objectives, REVIEW_MARKS, strict=True)},
+        )
+        return review_save(essay=essay, teacher=teacher, data=data, publish=publish)
+
+    reviews = []
+    for n, essay in enumerate(essays):
+        if essay.word_count < 40:  # one sentence: nothing hidden to quote
+            continue
+        reviews.append(write(essay, teachers[0]))
+        if n % 2 == 0:
+            reviews.append(write(essay, teachers[1]))
+        world.reviewed[essay.get_absolute_url()] = [teachers[0].public_name, "9 / 12", "7 / 12", "16 / 24"]
+    # A draft, and a published review a moderator then hid (with a reason quoting it).
+    write(essays[1], UserFactory(is_verified_teacher=True, display_name="Drafting Teacher"), publish=False)
+    hidden = write(essays[2], UserFactory(is_verified_teacher=True, display_name="Hidden Teacher"))
+    moderator = UserFactory(is_staff=True)
+    review_hide(review=hidden, moderator=moderator, reason=f"It quotes too much: {own_markers(2)}")
+    # The withdrawn essay was reviewed while it was published.
+    write(withdrawn, teachers[0])
+    comment = BankComment.objects.create(
+        teacher=teachers[0], text=f"Reuse this: {own_markers(2)}", objective_code="AO1"
+    )
+    world.hidden |= world.review_markers
+    return {"review_id": str(reviews[0].pk), "comment_id": str(comment.pk)}
 
 
 @pytest.fixture
@@ -88,7 +161,6 @@ def leak_world(db, student) -> LeakWorld:  # type: ignore[no-untyped-def]
         status=Essay.Status.PENDING,
     )
     withdrawn = make_essay(title="A withdrawn essay", section=tudors, text=marked_text(8, paragraphs=3, sentences=3))
-    essay_withdraw(essay=withdrawn)
 
     world = LeakWorld(essays=essays)
     for essay in essays:
@@ -100,6 +172,9 @@ def leak_world(db, student) -> LeakWorld:  # type: ignore[no-untyped-def]
         world.hidden |= every - visible
     world.hidden |= set(MARKER.findall(pending.body)) | set(MARKER.findall(withdrawn.body))
     assert len(world.hidden) > 400
+    marking_ids = plant_reviews(world, essays=essays, withdrawn=withdrawn, subject=history)
+    essay_withdraw(essay=withdrawn)
+    assert len(world.review_markers) > 50 and len(world.reviewed) >= 4
 
     essay_ct = ContentType.objects.get_for_model(Essay)
     for essay in [*essays, pending, withdrawn]:
@@ -122,10 +197,14 @@ def leak_world(db, student) -> LeakWorld:  # type: ignore[no-untyped-def]
                 "plan": "monthly",
                 "session_id": "cs_no_such_session",
                 "portal_id": "bps_no_such_session",
+                "application_id": "1",
+                **marking_ids,
             }
         )
     # Addresses that do not exist must give friendly pages that leak nothing either.
-    world.bindings.append({k: f"missing-{k}" for k in world.bindings[0]})
+    # (<int:…> arguments get a number nothing has.)
+    numeric = {"application_id", "review_id", "comment_id"}
+    world.bindings.append({k: "987654" if k in numeric else f"missing-{k}" for k in world.bindings[0]})
     return world
 
 
@@ -253,10 +332,20 @@ def test_no_hidden_word_reaches_a_visitor_or_free_student(leak_world, student, c
     responses = crawl(client, start)
     assert len(responses) >= len(start)
     print(f"leak crawl as {who}: {len(start)} start URLs from every pattern, {len(responses)} responses checked")
+    planted = len(leak_world.hidden)
+    print(
+        f"  {planted} hidden markers planted, {len(leak_world.review_markers)} of them in reviews, reasons and "
+        f"comment banks; {Review.objects.count()} reviews on {len(leak_world.reviewed)} essays"
+    )
     assert_no_leak(leak_world, responses, who)
     # The crawl reached every published essay through links, not only through the patterns.
     for essay in leak_world.essays:
         assert essay.get_absolute_url() in responses
+    # What every reader may see of the reviews is there: the crawl looked at pages with reviews.
+    for path, public in leak_world.reviewed.items():
+        _, text = responses[path]
+        assert all(part in text for part in public), f"{path} does not show its reviews' stars, names and marks"
+        assert "Join to read what the teachers wrote" in text
 
 
 @pytest.mark.django_db
@@ -265,6 +354,19 @@ def test_the_crawl_would_catch_a_leak(leak_world, member, client):
     client.force_login(member)
     essay = leak_world.essays[0]
     responses = crawl(client, {essay.get_absolute_url()})
+    with pytest.raises(AssertionError, match="hidden text reached"):
+        assert_no_leak(leak_world, responses, "a member")
+
+
+@pytest.mark.django_db
+def test_a_member_reads_the_reviews_the_crawl_keeps_from_others(leak_world, member, client):
+    """The control for reviews: a member's essay page carries the reviews' own markers (so the
+    crawl above would have seen them had they leaked), and the check reports them."""
+    client.force_login(member)
+    for path in leak_world.reviewed:
+        body = client.get(path).content.decode()
+        assert set(MARKER.findall(body)) & leak_world.review_markers, f"{path} shows a member no review text"
+    responses = crawl(client, set(leak_world.reviewed))
     with pytest.raises(AssertionError, match="hidden text reached"):
         assert_no_leak(leak_world, responses, "a member")
 
