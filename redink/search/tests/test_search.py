@@ -315,7 +315,7 @@ class TestLargeResultSets:
         assert hit_slugs(results)[0] == titled.slug
 
     @pytest.mark.parametrize(
-        ("sort", "field"), [("newest", "published_at"), ("most-read", "reading_count"), ("best", "reading_count")]
+        ("sort", "field"), [("newest", "published_at"), ("most-read", "reading_count"), ("best-rated", "rating_score")]
     )
     def test_other_sorts_keep_their_order_past_the_caps(self, crowd, sort, field):
         from django.db import connection
