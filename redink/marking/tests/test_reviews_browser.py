@@ -59,6 +59,12 @@ def test_a_teacher_reviews_with_the_bank_and_marks_and_readers_see_what_they_may
     form.locator(".marking-bank li", has_text=COMMENT).get_by_role("button", name="Insert").click()
     expect(steps).to_have_value(f"Start. {COMMENT} End.")
     expect(form.locator("[data-bank-status]")).to_contain_text("Comment inserted")
+    # Text the teacher wrote, selected, goes into the bank without leaving the page.
+    steps.evaluate("(el) => { el.focus(); el.setSelectionRange(0, 6); }")
+    form.get_by_role("button", name="Save selected text to my comment bank").click()
+    expect(form.locator("[data-bank-status]")).to_contain_text("Saved to your comment bank.")
+    form.locator("#bank-filter").select_option("*")
+    expect(form.locator(".marking-bank li", has_text="Start.").get_by_role("button", name="Insert")).to_be_visible()
 
     for objective, value in zip(objectives, ("11", "9", "5"), strict=True):
         form.locator(f"#id_mark_{objective.pk}").fill(value)

@@ -98,7 +98,11 @@ class TestWhatEveryoneSees:
             assert 'id="reviews"' not in body  # nothing published: no section at all
         client.force_login(staff)
         body = page(client, essay)
-        assert "Hidden Teacher" in body and "Hidden by a moderator.</strong>" in body and "The reason given: “Names a pupil zqreason”" in body
+        assert (
+            "Hidden Teacher" in body
+            and "Hidden by a moderator.</strong>" in body
+            and "The reason given: “Names a pupil zqreason”" in body
+        )
         assert ">Show again</button>" in body
         assert "Drafting Teacher" not in body
 
