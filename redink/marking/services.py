@@ -257,9 +257,9 @@ def review_total(review: Review, marks: list[ReviewMark] | None = None) -> int |
 def essay_rating_refresh(*, essay_id: int) -> None:
     """Recompute the essay's review count, average stars, ranking score and "marked by a teacher"
     from its published reviews; listings, search and related lists follow on commit."""
-    totals = Review.objects.filter(essay_id=essay_id, status=Review.Status.PUBLISHED).aggregate(
-        count=Count("pk"), stars=Sum("stars")
-    )
+    totals = Review.objects.filter(
+        essay_id=essay_id, status=Review.Status.PUBLISHED, teacher__is_verified_teacher=True
+    ).aggregate(count=Count("pk"), stars=Sum("stars"))
     count, stars = totals["count"] or 0, totals["stars"] or 0
     fields = {
         "review_count": count,
