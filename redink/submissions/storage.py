@@ -33,3 +33,18 @@ _storage = SubmissionFileStorage()
 
 def submission_storage() -> SubmissionFileStorage:
     return _storage
+
+
+def private_file_download(field_file, *, filename: str):  # type: ignore[no-untyped-def]
+    """A privately stored file, exactly as uploaded, always as a download: never rendered by the
+    browser (it may be hostile HTML), sniffed or scripted. 404 when the file has gone missing."""
+    from django.http import FileResponse, Http404
+
+    try:
+        handle = field_file.open("rb")
+    except FileNotFoundError as missing:
+        raise Http404("The file is missing from the private storage.") from missing
+    response = FileResponse(handle, as_attachment=True, filename=filename, content_type="application/octet-stream")
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "sandbox"
+    return response

@@ -14,7 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import IntegrityError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
@@ -24,6 +24,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from redink.core.ratelimit import Rate, limit_consume, wait_phrase
 from redink.submissions import selectors as submission_selectors
+from redink.submissions.storage import private_file_download
 from redink.submissions.views.access import moderator_required
 
 from .. import selectors
@@ -298,19 +299,7 @@ def evidence(request: HttpRequest, application_id: int) -> HttpResponseBase:
     application = _get_application(application_id)
     if not application.evidence:
         raise Http404("This application came without evidence.")
-    try:
-        handle = application.evidence.open("rb")
-    except FileNotFoundError as missing:
-        raise Http404("The evidence file is missing from the private storage.") from missing
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=PurePath(application.evidence.name).name,
-        content_type="application/octet-stream",
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "sandbox"
-    return response
+    return private_file_download(application.evidence, filename=PurePath(application.evidence.name).name)
 
 
 urlpatterns: list[URLPattern] = [

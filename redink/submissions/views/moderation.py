@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -19,6 +19,7 @@ from ..services.moderation import (
     submission_reject,
     submission_update_details,
 )
+from ..storage import private_file_download
 from .access import moderator_required
 
 
@@ -134,15 +135,7 @@ def download(request: HttpRequest, submission_id: int) -> HttpResponseBase:
     submission = _get_submission(submission_id)
     if not submission.file:
         raise Http404("This upload has no file (the text was pasted).")
-    response = FileResponse(
-        submission.file.open("rb"),
-        as_attachment=True,
-        filename=submission.original_filename or "upload",
-        content_type="application/octet-stream",
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "sandbox"
-    return response
+    return private_file_download(submission.file, filename=submission.original_filename or "upload")
 
 
 @moderator_required
