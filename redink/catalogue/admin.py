@@ -3,7 +3,41 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from . import services
-from .models import Essay, Level, Section, Subject
+from .models import Essay, EssayRevision, Level, Section, Subject
+
+
+class EssayRevisionInline(admin.TabularInline):
+    """The essay's earlier texts, newest first: read-only, kept for re-anchoring comments."""
+
+    model = EssayRevision
+    fields = ("text_version", "word_count", "replaced_at", "opening")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+    verbose_name = "earlier text"
+    verbose_name_plural = "earlier texts (every version this essay's text replaced)"
+
+    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:  # type: ignore[no-untyped-def]
+        return False
+
+    @admin.display(description="opening")
+    def opening(self, obj: EssayRevision) -> str:
+        return obj.body[:160] + ("…" if len(obj.body) > 160 else "")
+
+
+@admin.register(EssayRevision)
+class EssayRevisionAdmin(admin.ModelAdmin):
+    list_display = ("essay", "text_version", "word_count", "replaced_at")
+    search_fields = ("essay__title", "essay__slug")
+    list_select_related = ("essay",)
+    readonly_fields = ("essay", "text_version", "word_count", "replaced_at", "body")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:  # type: ignore[no-untyped-def]
+        return False
 
 
 @admin.register(Level)
@@ -60,6 +94,7 @@ class EssayAdmin(admin.ModelAdmin):
     )
     prepopulated_fields = {"slug": ("title",)}
     actions = ("publish", "withdraw")
+    inlines = (EssayRevisionInline,)
     fieldsets = (
         (None, {"fields": ("title", "slug", "author", "section", "status", "published_at")}),
         ("Text", {"fields": ("body", "preview_style", "word_count", "text_version")}),
@@ -87,6 +122,7 @@ class EssayAdmin(admin.ModelAdmin):
             obj.body = previous
             services.essay_set_text(essay=obj, text=new_body)
         super().save_model(request, obj, form, change)
+        services.essay_text_saved(essay=obj)
         services.essay_changed(essay_id=obj.pk)
 
     def delete_model(self, request: HttpRequest, obj: Essay) -> None:

@@ -207,6 +207,26 @@ SORTS: dict[str, tuple[str, tuple[str, ...]]] = {
 }
 
 
+class EssayRevision(models.Model):
+    """An earlier text of an essay, kept when its text changed, so that what was written against
+    it (margin comments) can be carried through the diff to the new text."""
+
+    essay = models.ForeignKey(Essay, on_delete=models.CASCADE, related_name="revisions")
+    text_version = models.PositiveIntegerField()
+    body = models.TextField()
+    word_count = models.PositiveIntegerField(default=0)
+    replaced_at = models.DateTimeField(default=timezone.now, help_text="When a newer text replaced this one.")
+
+    class Meta:
+        ordering = ("essay", "-text_version")
+        constraints = [
+            models.UniqueConstraint(fields=["essay", "text_version"], name="one_revision_per_text_version")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.essay} — text version {self.text_version}"
+
+
 class DailyReaders(models.Model):
     """How many distinct readers the reading beacon saw on one day, and nothing else.
 

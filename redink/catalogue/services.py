@@ -16,7 +16,7 @@ from django.utils.text import slugify
 
 from redink.previews import EXTRACTS, LEAD, build_previews, normalise_paragraph, word_count
 
-from .models import Essay, Level, Section, Subject
+from .models import Essay, EssayRevision, Level, Section, Subject
 
 
 def paragraphs_from_text(text: str) -> list[str]:
@@ -51,10 +51,19 @@ def essay_text(text: str) -> EssayText:
     )
 
 
+# Where `essay_set_text` leaves the text it replaced, for `essay_text_saved` to keep.
+_REPLACED = "_redink_replaced_text"
+
+
 def essay_set_text(*, essay: Essay, text: str | EssayText) -> Essay:
-    """Replace an essay's text (unsaved) and recompute what derives from it."""
+    """Replace an essay's text (unsaved) and recompute what derives from it.
+
+    Once a saved essay with a new text is saved, call `essay_text_saved`: it keeps the text
+    this replaced and carries margin comments over to the new one."""
     derived = text if isinstance(text, EssayText) else essay_text(text)
     if derived.body != essay.body:
+        if essay.pk and essay.body and not hasattr(essay, _REPLACED):
+            setattr(essay, _REPLACED, (essay.text_version, essay.body, essay.word_count))
         essay.text_version = (essay.text_version or 0) + 1 if essay.body else 1
     essay.body = derived.body
     essay.word_count = derived.word_count
@@ -116,11 +125,30 @@ def derivatives_collected() -> Iterator[set[int]]:
         _collecting.reset(token)
 
 
+def essay_text_saved(*, essay: Essay) -> EssayRevision | None:
+    """After an essay whose text `essay_set_text` replaced was saved: keep the text it replaced
+    as a revision, and re-anchor the margin comments written against it (in this transaction,
+    so no page ever shows a comment against a text it was not placed in)."""
+    replaced = essay.__dict__.pop(_REPLACED, None)
+    if replaced is None:
+        return None
+    from redink.marking.comments import comments_reanchor
+
+    version, body, words = replaced
+    revision, _ = EssayRevision.objects.get_or_create(
+        essay=essay, text_version=version, defaults={"body": body, "word_count": words}
+    )
+    comments_reanchor(essay=essay)
+    return revision
+
+
 def essay_save_text(*, essay: Essay, text: str) -> Essay:
     """Replace a saved essay's text (a new text version) and refresh what derives from it."""
-    essay_set_text(essay=essay, text=text)
-    essay.save()
-    essay_changed(essay_id=essay.pk)
+    with transaction.atomic():
+        essay_set_text(essay=essay, text=text)
+        essay.save()
+        essay_text_saved(essay=essay)
+        essay_changed(essay_id=essay.pk)
     return essay
 
 

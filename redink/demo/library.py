@@ -15,7 +15,13 @@ from django.utils.text import slugify
 
 from redink.access.models import Entitlement
 from redink.catalogue.models import Essay, Level, Subject
-from redink.catalogue.services import essay_changed, essay_create, essay_set_text, taxonomy_get_or_create
+from redink.catalogue.services import (
+    essay_changed,
+    essay_create,
+    essay_set_text,
+    essay_text_saved,
+    taxonomy_get_or_create,
+)
 
 from . import teaching
 
@@ -123,6 +129,7 @@ def load_demo_library() -> tuple[int, int]:
                 setattr(essay, key, value)
             essay.title = h["title"]
             essay.save()
+            essay_text_saved(essay=essay)
             essay_changed(essay_id=essay.pk)
             updated += 1
         _seed_readings(slug=item.slug, headers=h)

@@ -1,5 +1,6 @@
 """Teacher marking: applications to be a verified teacher, the assessment objectives essays are
-marked against, teachers' reviews with their marks, and the comments teachers reuse.
+marked against, teachers' reviews with their marks, margin comments on passages, and the
+comments teachers reuse.
 
 An essay's rating (average stars, count, and the lower bound it is ranked by) and whether it is
 "marked by a teacher" are derived from its published reviews (`services.essay_rating_refresh`)
@@ -168,6 +169,53 @@ class BankComment(models.Model):
         return self.text[:60]
 
 
+class MarginComment(models.Model):
+    """A teacher's comment on a passage of an essay, in the W3C Web Annotation model.
+
+    The target is held as both selectors of one text version of the essay: a TextQuoteSelector
+    (`exact`, and up to 32 characters of `prefix` and `suffix`) and a TextPositionSelector
+    (`start`, `end` exclusive, in Unicode code points over the paragraphs joined by a blank
+    line). Whenever the essay's text changes, `comments.comments_reanchor` carries the selectors
+    to the new version and records how the passage was found (`state`); a comment whose passage
+    is gone is an orphan, kept at the last version it was placed in until its teacher re-attaches
+    or deletes it.
+    """
+
+    class State(models.TextChoices):
+        EXACT = "exact", "On its passage"
+        EDITED = "edited", "On its passage, which has been edited since"
+        FUZZY = "fuzzy", "Found again after the passage moved and changed"
+        ORPHAN = "orphan", "Lost its passage"
+
+    essay = models.ForeignKey("catalogue.Essay", on_delete=models.CASCADE, related_name="margin_comments")
+    teacher = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="margin_comments")
+    body = models.TextField("comment")
+    exact = models.TextField(help_text="The passage, as it is in the text version below.")
+    prefix = models.CharField(max_length=32, blank=True)
+    suffix = models.CharField(max_length=32, blank=True)
+    start = models.PositiveIntegerField()
+    end = models.PositiveIntegerField()
+    text_version = models.PositiveIntegerField()
+    state = models.CharField(max_length=10, choices=State.choices, default=State.EXACT, db_index=True)
+    original_exact = models.TextField(help_text="The passage as it was when the comment was written.")
+    is_hidden = models.BooleanField(default=False)
+    hidden_reason = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    modified_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ("start", "end", "id")
+        indexes = [models.Index(fields=["essay", "state"], name="margin_comment_essay_state")]
+        constraints = [models.CheckConstraint(condition=Q(end__gt=models.F("start")), name="margin_comment_not_empty")]
+
+    def __str__(self) -> str:
+        return f"{self.teacher} on “{self.exact[:40]}”"
+
+    @property
+    def is_orphan(self) -> bool:
+        return self.state == self.State.ORPHAN
+
+
 class MarkingEvent(models.Model):
     """Every decision about teachers and reviews, by whom and when."""
 
@@ -179,6 +227,10 @@ class MarkingEvent(models.Model):
         REVIEW_EDITED = "review_edited", "Published review edited"
         REVIEW_HIDDEN = "review_hidden", "Review hidden"
         REVIEW_SHOWN = "review_shown", "Review shown again"
+        COMMENT_HIDDEN = "comment_hidden", "Margin comment hidden"
+        COMMENT_SHOWN = "comment_shown", "Margin comment shown again"
+        COMMENT_ORPHANED = "comment_orphaned", "Margin comment lost its passage"
+        COMMENT_REATTACHED = "comment_reattached", "Margin comment re-attached"
 
     action = models.CharField(max_length=20, choices=Action.choices)
     actor = models.ForeignKey(
@@ -188,6 +240,9 @@ class MarkingEvent(models.Model):
         TeacherApplication, null=True, blank=True, on_delete=models.CASCADE, related_name="events"
     )
     review = models.ForeignKey(Review, null=True, blank=True, on_delete=models.CASCADE, related_name="events")
+    comment = models.ForeignKey(
+        MarginComment, null=True, blank=True, on_delete=models.CASCADE, related_name="events"
+    )
     note = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
 

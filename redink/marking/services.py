@@ -19,12 +19,15 @@ from .models import AssessmentObjective, BankComment, MarkingEvent, Review, Revi
 from .rating import wilson_stars
 
 
-def event_log(*, action: str, actor: Any = None, application: Any = None, review: Any = None, note: str = "") -> None:
+def event_log(
+    *, action: str, actor: Any = None, application: Any = None, review: Any = None, comment: Any = None, note: str = ""
+) -> None:
     MarkingEvent.objects.create(
         action=action,
         actor=actor if getattr(actor, "is_authenticated", False) else None,
         application=application,
         review=review,
+        comment=comment,
         note=note,
     )
 

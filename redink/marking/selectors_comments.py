@@ -1,0 +1,132 @@
+"""Reads for margin comments: the essay text cut into highlighted passages with the comments
+beside them, what a visitor is told instead, and the comments that lost their passage.
+
+Comments quote the essay, so they follow its text: only a viewer `access.visibility` lets read
+the whole essay sees one (or its quote). Everyone else is told how many there are.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from redink.access.visibility import VisibleText
+
+from .models import BankComment, MarginComment
+from .services import may_review
+
+STATE_NOTES = {
+    MarginComment.State.EDITED: "The passage has been edited since this comment was written.",
+    MarginComment.State.FUZZY: "The passage moved and changed after an edit; this is where it was found again.",
+}
+
+
+@dataclass
+class Note:
+    number: int
+    comment: MarginComment
+    is_own: bool = False
+
+    @property
+    def state_note(self) -> str:
+        return STATE_NOTES.get(self.comment.state, "")  # type: ignore[call-overload]
+
+
+@dataclass
+class Segment:
+    text: str
+    numbers: tuple[int, ...] = ()  # the comments whose passage this piece of text is part of
+    ending: list[Note] = field(default_factory=list)  # comments whose passage ends here
+
+
+@dataclass
+class Paragraph:
+    number: int
+    start: int  # where it starts in the essay's text, in code points
+    segments: list[Segment]
+    notes: list[Note]  # comments whose passage starts in this paragraph
+
+
+@dataclass
+class EssayComments:
+    count: int  # comments on passages that readers of the whole essay see
+    paragraphs: list[Paragraph] | None = None  # None: the viewer may not read them
+    can_comment: bool = False
+    bank: list[BankComment] = field(default_factory=list)
+    own_orphans: int = 0
+
+    @property
+    def notes(self) -> list[Note]:
+        return [note for paragraph in self.paragraphs or () for note in paragraph.notes]
+
+
+def _public(queryset: QuerySet[MarginComment]) -> QuerySet[MarginComment]:
+    return queryset.filter(is_hidden=False, teacher__is_verified_teacher=True, teacher__is_active=True)
+
+
+def _placed(essay: Any) -> QuerySet[MarginComment]:
+    return MarginComment.objects.filter(essay=essay, text_version=essay.text_version).exclude(
+        state=MarginComment.State.ORPHAN
+    )
+
+
+def comment_count(*, essay: Any) -> int:
+    """How many comments readers of the whole essay see on it."""
+    return _public(_placed(essay)).count()
+
+
+def essay_comments_for(*, essay: Any, viewer: Any, visible: VisibleText) -> EssayComments:
+    """What the essay page shows of its margin comments to `viewer`, who sees `visible`."""
+    if not visible.is_complete:
+        return EssayComments(count=comment_count(essay=essay))
+    signed_in = getattr(viewer, "is_authenticated", False)
+    comments = _placed(essay).select_related("teacher")
+    if signed_in and viewer.is_staff:
+        shown = comments.filter(Q(teacher__is_verified_teacher=True) | Q(is_hidden=True))
+    elif signed_in:
+        shown = comments.filter(Q(pk__in=_public(comments).values("pk")) | Q(teacher=viewer))
+    else:
+        shown = _public(comments)
+    listed = list(shown)
+    can_comment = signed_in and may_review(essay=essay, user=viewer)
+    result = EssayComments(
+        count=sum(1 for c in listed if not c.is_hidden),
+        paragraphs=_paragraphs(essay.body, listed, viewer_id=getattr(viewer, "pk", None)),
+        can_comment=can_comment,
+    )
+    if can_comment:
+        result.bank = list(BankComment.objects.filter(teacher=viewer))
+        result.own_orphans = MarginComment.objects.filter(
+            essay=essay, teacher=viewer, state=MarginComment.State.ORPHAN
+        ).count()
+    return result
+
+
+def _paragraphs(text: str, comments: list[MarginComment], *, viewer_id: int | None) -> list[Paragraph]:
+    notes = [Note(n, c, is_own=c.teacher_id == viewer_id) for n, c in enumerate(comments, start=1)]
+    out: list[Paragraph] = []
+    start = 0
+    for number, paragraph in enumerate(text.split("\n\n"), start=1):
+        end = start + len(paragraph)
+        inside = [n for n in notes if n.comment.start < end and n.comment.end > start]
+        cuts = sorted({start, end, *(max(start, min(end, p)) for n in inside for p in (n.comment.start, n.comment.end))})
+        segments = []
+        for lo, hi in zip(cuts, cuts[1:], strict=False):
+            covering = [n for n in inside if n.comment.start <= lo and n.comment.end >= hi]
+            # Marked where the passage ends (a passage running on is marked in a later paragraph).
+            ending = [n for n in covering if n.comment.end == hi or (hi == end < n.comment.end <= end + 2)]
+            segments.append(Segment(paragraph[lo - start : hi - start], tuple(n.number for n in covering), ending))
+        beginning = [n for n in notes if start <= n.comment.start < end + 2]
+        out.append(Paragraph(number=number, start=start, segments=segments, notes=beginning))
+        start = end + 2
+    return out
+
+
+def lost_comments(*, teacher: Any = None) -> QuerySet[MarginComment]:
+    """Comments that lost their passage, by essay: a teacher's own, or (no teacher) every one."""
+    orphans = MarginComment.objects.filter(state=MarginComment.State.ORPHAN).select_related("essay", "teacher")
+    if teacher is not None:
+        orphans = orphans.filter(teacher=teacher)
+    return orphans.order_by("essay__title", "essay_id", "start", "id")
