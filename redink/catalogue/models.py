@@ -160,6 +160,8 @@ class Essay(models.Model):
     rating_average = models.FloatField(default=0, editable=False)  # stars, 1-5 (0 with no review)
     rating_score = models.FloatField(default=0, editable=False)  # the lower bound it is ranked by (marking.rating)
     reading_count = models.PositiveIntegerField(default=0, editable=False)
+    # Margin comments on its current text that readers see (redink.marking.comments.comment_count_refresh).
+    comment_count = models.PositiveIntegerField(default=0, editable=False)
 
     published_at = models.DateTimeField(null=True, blank=True, db_index=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
@@ -219,9 +221,7 @@ class EssayRevision(models.Model):
 
     class Meta:
         ordering = ("essay", "-text_version")
-        constraints = [
-            models.UniqueConstraint(fields=["essay", "text_version"], name="one_revision_per_text_version")
-        ]
+        constraints = [models.UniqueConstraint(fields=["essay", "text_version"], name="one_revision_per_text_version")]
 
     def __str__(self) -> str:
         return f"{self.essay} — text version {self.text_version}"

@@ -130,9 +130,11 @@ def essay_page(request: HttpRequest, slug: str) -> HttpResponse:
         raise Http404("No essay has that address.")
     if essay.status == Essay.Status.WITHDRAWN:
         return render(request, "catalogue/withdrawn.html", {"essay": essay}, status=410)
+    from redink.marking.selectors_comments import essay_comments_for, reattaching
     from redink.marking.selectors_reviews import essay_reviews_for
 
     visible = essay_text_for(essay=essay, viewer=request.user)
+    comments = essay_comments_for(essay=essay, viewer=request.user, visible=visible)
     description = meta_description(essay)
     return render(
         request,
@@ -148,6 +150,13 @@ def essay_page(request: HttpRequest, slug: str) -> HttpResponse:
             "figures": None if visible.is_complete else selectors.library_figures(),
             # Stars, names and marks for everyone; what the teachers wrote only for full readers.
             "reviews": essay_reviews_for(essay=essay, viewer=request.user),
+            # Margin comments for those who read the whole essay; their number for everyone.
+            "comments": comments,
+            # A teacher's form: a comment being re-attached, and what a refused comment said.
+            "reattach": reattaching(essay=essay, viewer=request.user, comment_id=request.GET.get("reattach"))
+            if comments.can_comment
+            else None,
+            "comment_draft": request.session.pop("comment_draft", "") if comments.can_comment else "",
         },
     )
 

@@ -28,6 +28,16 @@ def _squash(text: str) -> str:
     return _SPACE.sub(" ", text).strip()
 
 
+def comment_count_refresh(*, essay_id: int) -> int:
+    """Store on the essay how many of its comments readers see (a visitor's page shows it)."""
+    from .selectors_comments import comment_count
+
+    essay = Essay.objects.only("pk", "text_version").get(pk=essay_id)
+    count = comment_count(essay=essay)
+    Essay.objects.filter(pk=essay_id).update(comment_count=count)
+    return count
+
+
 def may_comment(*, essay: Essay, user: Any) -> bool:
     """Who may review an essay may comment on its passages: verified teachers, not its author."""
     return may_review(essay=essay, user=user)
@@ -37,18 +47,18 @@ def _passage(essay: Essay, *, start: int, end: int, quote: str, text_version: in
     """The passage a browser selected, checked against the text it was selected in."""
     if text_version != essay.text_version:
         raise ValidationError(
-            "The essay’s text has changed since you opened it. Reload the page and select the passage again."
+            "The essay's text has changed since you opened it. Reload the page and select the passage again."
         )
     text = essay.body
     if not 0 <= start < end <= len(text):
-        raise ValidationError("Select a passage of the essay’s text to comment on.")
+        raise ValidationError("Select a passage of the essay's text to comment on.")
     # A selection often takes a space or a line break at either end with it.
     while start < end and text[start].isspace():
         start += 1
     while end > start and text[end - 1].isspace():
         end -= 1
     if start == end:
-        raise ValidationError("Select a passage of the essay’s text to comment on.")
+        raise ValidationError("Select a passage of the essay's text to comment on.")
     if quote and _squash(quote) != _squash(text[start:end]):
         raise ValidationError(
             "The passage you selected could not be found where your browser said it was. Select it again."
@@ -63,7 +73,7 @@ def paragraph_range(essay: Essay, number: int) -> tuple[int, int]:
         if n == number:
             return offset, offset + len(paragraph)
         offset += len(paragraph) + 2
-    raise ValidationError("Choose one of the essay’s paragraphs.")
+    raise ValidationError("Choose one of the essay's paragraphs.")
 
 
 def _body(text: str) -> str:
@@ -92,6 +102,7 @@ def comment_add(
     comment = MarginComment(essay=essay, teacher=teacher, body=_body(body), original_exact=passage.exact)
     _selectors(comment, passage, text_version=essay.text_version)
     comment.save()
+    essay.comment_count = comment_count_refresh(essay_id=essay.pk)
     return comment
 
 
@@ -113,6 +124,7 @@ def comment_edit(*, comment: MarginComment, teacher: Any, body: str) -> MarginCo
 def comment_delete(*, comment: MarginComment, teacher: Any) -> None:
     _own(comment, teacher)
     comment.delete()
+    comment_count_refresh(essay_id=comment.essay_id)
 
 
 @transaction.atomic
@@ -129,6 +141,7 @@ def comment_reattach(
     comment.modified_at = timezone.now()
     comment.save()
     event_log(action=MarkingEvent.Action.COMMENT_REATTACHED, actor=teacher, comment=comment)
+    comment_count_refresh(essay_id=essay.pk)
     return comment
 
 
@@ -139,6 +152,7 @@ def comment_hide(*, comment: MarginComment, moderator: Any, reason: str) -> Marg
     comment.is_hidden, comment.hidden_reason = True, reason.strip()
     comment.save(update_fields=["is_hidden", "hidden_reason"])
     event_log(action=MarkingEvent.Action.COMMENT_HIDDEN, actor=moderator, comment=comment, note=comment.hidden_reason)
+    comment_count_refresh(essay_id=comment.essay_id)
     return comment
 
 
@@ -147,6 +161,7 @@ def comment_show(*, comment: MarginComment, moderator: Any) -> MarginComment:
     comment.is_hidden, comment.hidden_reason = False, ""
     comment.save(update_fields=["is_hidden", "hidden_reason"])
     event_log(action=MarkingEvent.Action.COMMENT_SHOWN, actor=moderator, comment=comment)
+    comment_count_refresh(essay_id=comment.essay_id)
     return comment
 
 
@@ -198,4 +213,5 @@ def comments_reanchor(*, essay: Essay) -> dict[str, int]:
         )
         for comment in orphaned
     )
+    essay.comment_count = comment_count_refresh(essay_id=essay.pk)
     return counts

@@ -8,6 +8,7 @@ the whole essay sees one (or its quote). Everyone else is told how many there ar
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -48,6 +49,12 @@ class Paragraph:
     segments: list[Segment]
     notes: list[Note]  # comments whose passage starts in this paragraph
 
+    @property
+    def opening(self) -> str:
+        """The paragraph's first words, to tell it apart in a list."""
+        words = "".join(segment.text for segment in self.segments).split()
+        return " ".join(words[:9]) + (" …" if len(words) > 9 else "")
+
 
 @dataclass
 class EssayComments:
@@ -80,8 +87,12 @@ def comment_count(*, essay: Any) -> int:
 def essay_comments_for(*, essay: Any, viewer: Any, visible: VisibleText) -> EssayComments:
     """What the essay page shows of its margin comments to `viewer`, who sees `visible`."""
     if not visible.is_complete:
-        return EssayComments(count=comment_count(essay=essay))
+        return EssayComments(count=essay.comment_count)
     signed_in = getattr(viewer, "is_authenticated", False)
+    may_have_own = signed_in and (viewer.is_staff or viewer.is_verified_teacher)
+    if not essay.comment_count and not may_have_own:
+        # Nothing to show and nothing of the viewer's own: no query.
+        return EssayComments(count=0, paragraphs=_paragraphs(essay.body, [], viewer_id=None))
     comments = _placed(essay).select_related("teacher")
     if signed_in and viewer.is_staff:
         shown = comments.filter(Q(teacher__is_verified_teacher=True) | Q(is_hidden=True))
@@ -111,9 +122,11 @@ def _paragraphs(text: str, comments: list[MarginComment], *, viewer_id: int | No
     for number, paragraph in enumerate(text.split("\n\n"), start=1):
         end = start + len(paragraph)
         inside = [n for n in notes if n.comment.start < end and n.comment.end > start]
-        cuts = sorted({start, end, *(max(start, min(end, p)) for n in inside for p in (n.comment.start, n.comment.end))})
+        cuts = sorted(
+            {start, end, *(max(start, min(end, p)) for n in inside for p in (n.comment.start, n.comment.end))}
+        )
         segments = []
-        for lo, hi in zip(cuts, cuts[1:], strict=False):
+        for lo, hi in pairwise(cuts):
             covering = [n for n in inside if n.comment.start <= lo and n.comment.end >= hi]
             # Marked where the passage ends (a passage running on is marked in a later paragraph).
             ending = [n for n in covering if n.comment.end == hi or (hi == end < n.comment.end <= end + 2)]
@@ -130,3 +143,10 @@ def lost_comments(*, teacher: Any = None) -> QuerySet[MarginComment]:
     if teacher is not None:
         orphans = orphans.filter(teacher=teacher)
     return orphans.order_by("essay__title", "essay_id", "start", "id")
+
+
+def reattaching(*, essay: Any, viewer: Any, comment_id: str | None) -> MarginComment | None:
+    """The viewer's own comment on this essay they asked to put on a new passage."""
+    if not comment_id or not comment_id.isdigit():
+        return None
+    return MarginComment.objects.filter(pk=int(comment_id), essay=essay, teacher=viewer).first()

@@ -92,9 +92,11 @@ def status_counts() -> dict[str, int]:
     counts["processing"] = counts.get(Submission.Status.UPLOADED, 0) + counts.get(Submission.Status.EXTRACTING, 0)
     counts["flagged"] = Submission.objects.in_review().filter(is_flagged=True).count()
     counts["takedowns"] = TakedownRequest.objects.filter(status=TakedownRequest.Status.OPEN).count()
+    from redink.marking.models import MarginComment
     from redink.marking.selectors import application_pending_count
 
     counts["teachers"] = application_pending_count()  # the moderation navigation shows every queue
+    counts["lost_comments"] = MarginComment.objects.filter(state=MarginComment.State.ORPHAN).count()
     return counts
 
 

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 
 def essay_text_block(html: str) -> str:
-    return html.split('class="essay-text paywalled-content">', 1)[1].split("</div>", 1)[0]
+    return html.split('class="essay-text paywalled-content', 1)[1].split(">", 1)[1].split("</div>", 1)[0]
 
 
 class TestBrowsing:
