@@ -11,10 +11,18 @@ Teachers' reviews are planted too: what they write quotes hidden sentences and c
 of its own, in published, draft and hidden reviews, in a moderator's reason for hiding one and
 in a teacher's comment bank. Their stars, names and marks are public; none of their words may
 reach a visitor or a free student either.
+
+So are teachers' margin comments: each quotes a hidden sentence (its passage) and carries markers
+of its own (its words), on every essay with something hidden, including one a moderator hid
+(with a reason carrying markers), one on the essay since withdrawn, and one that lost its
+passage when the writer deleted the sentence it quoted (through the service that saves a new
+text). Visitors are told how many comments there are, on the essay page and in its Web
+Annotation collection, and shown none of them.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from collections import deque
 from dataclasses import dataclass, field
@@ -29,8 +37,10 @@ from django.urls.exceptions import Resolver404
 
 from redink.access.visibility import essay_text_for
 from redink.catalogue.models import Essay
-from redink.catalogue.services import essay_publish, essay_withdraw
-from redink.marking.models import AssessmentObjective, BankComment, MarkBand, Review
+from redink.catalogue.services import essay_publish, essay_save_text, essay_withdraw
+from redink.marking.comments import comment_add, comment_hide
+from redink.marking.models import AssessmentObjective, BankComment, MarginComment, MarkBand, Review
+from redink.marking.selectors_comments import comment_count
 from redink.marking.services import ReviewInput, review_hide, review_save
 from redink.testing.factories import SectionFactory, SubjectFactory, UserFactory, make_essay
 
@@ -72,6 +82,11 @@ class LeakWorld:
     review_markers: set[str] = field(default_factory=set)
     # Essay path -> what its page shows everyone about its published reviews.
     reviewed: dict[str, list[str]] = field(default_factory=dict)
+    # Markers written only in margin comments and the reason for hiding one (also in
+    # `review_markers` and `hidden`).
+    comment_markers: set[str] = field(default_factory=set)
+    # Essay path -> how many margin comments a reader of the whole essay sees on it.
+    commented: dict[str, int] = field(default_factory=dict)
 
 
 REVIEW_MARKS = (("AO1", 12, 9), ("AO2", 12, 7))  # code, out of, marks given
@@ -136,6 +151,76 @@ def plant_reviews(world: LeakWorld, *, essays: list[Essay], withdrawn: Essay, su
     return {"review_id": str(reviews[0].pk), "comment_id": str(comment.pk)}
 
 
+def plant_comments(world: LeakWorld, *, essays: list[Essay], shortened: Essay, withdrawn: Essay) -> list[str]:
+    """Margin comments on hidden sentences, with words carrying markers of their own; returns
+    the comments' ids, every one of which the crawl asks for at each comment address.
+
+    Call before the shown and hidden markers are worked out: this saves a new text of
+    `shortened`, without the sentence one of its comments quoted."""
+    teachers = [
+        UserFactory(is_verified_teacher=True, display_name=name) for name in ("Margin Teacher", "Other Annotator")
+    ]
+    counter = iter(range(1, 1000))
+
+    def own_markers(count: int) -> str:
+        words = [marker(80, next(counter)) for _ in range(count)]
+        world.comment_markers.update(words)
+        return " ".join(words)
+
+    def comment(essay: Essay, teacher, sentence: str) -> MarginComment:  # type: ignore[no-untyped-def]
+        start = essay.body.index(sentence)
+        return comment_add(
+            essay=essay,
+            teacher=teacher,
+            body=f"This is where the argument turns: {own_markers(3)}.\n\nCompare {own_markers(2)}.",
+            start=start,
+            end=start + len(sentence),
+            quote=sentence,
+            text_version=essay.text_version,
+        )
+
+    placed: dict[Essay, int] = {}
+    comments = []
+    for n, essay in enumerate([*essays, withdrawn]):
+        quoted = hidden_sentences(essay)
+        if not quoted:  # one sentence: nothing hidden to comment on
+            continue
+        comments.append(comment(essay, teachers[0], quoted[0]))
+        placed[essay] = 1
+        if n % 2 == 0 and len(quoted) > 1:
+            comments.append(comment(essay, teachers[1], quoted[-1]))
+            placed[essay] += 1
+    # A comment a moderator hid, with a reason that quotes it.
+    quoted = hidden_sentences(essays[2])
+    moderated = UserFactory(is_verified_teacher=True, display_name="Hidden Annotator")
+    hidden = comment(essays[2], moderated, quoted[len(quoted) // 2])
+    comment_hide(comment=hidden, moderator=UserFactory(is_staff=True), reason=f"Too harsh: {own_markers(2)}")
+    comments.append(hidden)
+    # Comments on an essay whose writer then deleted the sentence one of them quoted: that one
+    # loses its passage (an orphan), the other is carried to the new text.
+    sentences = hidden_sentences(shortened)
+    assert len(sentences) >= 2, f"{shortened.slug} has too little hidden to shorten"
+    lost = comment(shortened, teachers[0], sentences[-2])
+    kept = comment(shortened, teachers[1], sentences[-1])
+    essay_save_text(essay=shortened, text=shortened.body.replace(sentences[-2], ""))
+    lost.refresh_from_db()
+    kept.refresh_from_db()
+    assert lost.is_orphan and not kept.is_orphan and kept.text_version == shortened.text_version == 2
+    # What the deleted sentence said is in no text any more, and in the orphan's quote.
+    assert sentences[-2] not in shortened.body and lost.exact == sentences[-2]
+    world.hidden |= set(MARKER.findall(sentences[-2]))
+    placed[shortened] = 1
+    comments += [lost, kept]
+
+    for essay, count in placed.items():
+        if essay != withdrawn:
+            assert comment_count(essay=essay) == count
+            world.commented[essay.get_absolute_url()] = count
+    world.review_markers |= world.comment_markers
+    world.hidden |= world.comment_markers
+    return [str(c.pk) for c in comments]
+
+
 @pytest.fixture
 def leak_world(db, student) -> LeakWorld:  # type: ignore[no-untyped-def]
     history = SubjectFactory(name="History", slug="history")
@@ -161,9 +246,17 @@ def leak_world(db, student) -> LeakWorld:  # type: ignore[no-untyped-def]
         status=Essay.Status.PENDING,
     )
     withdrawn = make_essay(title="A withdrawn essay", section=tudors, text=marked_text(8, paragraphs=3, sentences=3))
+    # Published, commented on, then shortened by its writer (see plant_comments).
+    shortened = make_essay(
+        title="Question 9 about the causes of change",
+        section=tudors,
+        text=marked_text(9, paragraphs=3, sentences=4),
+        status=Essay.Status.PUBLISHED,
+    )
 
-    world = LeakWorld(essays=essays)
-    for essay in essays:
+    world = LeakWorld(essays=[*essays, shortened])
+    margin_comment_ids = plant_comments(world, essays=essays, shortened=shortened, withdrawn=withdrawn)
+    for essay in world.essays:
         every = set(MARKER.findall(essay.body))
         preview = essay_text_for(essay=essay, viewer=None).text
         assert preview.split(), f"{essay.slug}: the preview is empty"
@@ -175,9 +268,10 @@ def leak_world(db, student) -> LeakWorld:  # type: ignore[no-untyped-def]
     marking_ids = plant_reviews(world, essays=essays, withdrawn=withdrawn, subject=history)
     essay_withdraw(essay=withdrawn)
     assert len(world.review_markers) > 50 and len(world.reviewed) >= 4
+    assert len(world.comment_markers) > 40 and len(world.commented) >= 5
 
     essay_ct = ContentType.objects.get_for_model(Essay)
-    for essay in [*essays, pending, withdrawn]:
+    for essay in [*world.essays, pending, withdrawn]:
         world.bindings.append(
             {
                 "slug": essay.slug,
@@ -201,6 +295,10 @@ def leak_world(db, student) -> LeakWorld:  # type: ignore[no-untyped-def]
                 **marking_ids,
             }
         )
+    # Margin comments have addresses by `comment_id` too (a comment bank's is in marking_ids):
+    # every comment's, visible, hidden, lost or on the withdrawn essay, is asked for.
+    for comment_id in margin_comment_ids:
+        world.bindings.append({**world.bindings[0], "comment_id": comment_id})
     # Addresses that do not exist must give friendly pages that leak nothing either.
     # (<int:…> arguments get a number nothing has.)
     numeric = {"application_id", "review_id", "comment_id"}
@@ -335,7 +433,8 @@ def test_no_hidden_word_reaches_a_visitor_or_free_student(leak_world, student, c
     planted = len(leak_world.hidden)
     print(
         f"  {planted} hidden markers planted, {len(leak_world.review_markers)} of them in reviews, reasons and "
-        f"comment banks; {Review.objects.count()} reviews on {len(leak_world.reviewed)} essays"
+        f"comment banks; {Review.objects.count()} reviews on {len(leak_world.reviewed)} essays; "
+        f"{MarginComment.objects.count()} margin comments ({len(leak_world.comment_markers)} markers of their own)"
     )
     assert_no_leak(leak_world, responses, who)
     # The crawl reached every published essay through links, not only through the patterns.
@@ -346,6 +445,14 @@ def test_no_hidden_word_reaches_a_visitor_or_free_student(leak_world, student, c
         _, text = responses[path]
         assert all(part in text for part in public), f"{path} does not show its reviews' stars, names and marks"
         assert "Join to read what the teachers wrote" in text
+    # And the pages with margin comments: their number, on the page and in the annotations.
+    for path, count in leak_world.commented.items():
+        _, text = responses[path]
+        phrase = f"Annotated by experienced teachers: {count} comment{'s' if count != 1 else ''}"
+        assert phrase in text, f"{path} does not say how many margin comments it has"
+        status, text = responses[path + "annotations.jsonld"]
+        collection = json.loads(text[text.index('{"@context"') :])  # after the headers
+        assert status == 200 and collection["total"] == count and collection["first"]["items"] == []
 
 
 @pytest.mark.django_db
@@ -367,6 +474,22 @@ def test_a_member_reads_the_reviews_the_crawl_keeps_from_others(leak_world, memb
         body = client.get(path).content.decode()
         assert set(MARKER.findall(body)) & leak_world.review_markers, f"{path} shows a member no review text"
     responses = crawl(client, set(leak_world.reviewed))
+    with pytest.raises(AssertionError, match="hidden text reached"):
+        assert_no_leak(leak_world, responses, "a member")
+
+
+@pytest.mark.django_db
+def test_a_member_reads_the_margin_comments_the_crawl_keeps_from_others(leak_world, member, client):
+    """The control for margin comments: a member's essay page and annotation collection carry the
+    comments' own markers, and the check reports them."""
+    client.force_login(member)
+    start = set()
+    for path in leak_world.commented:
+        for url in (path, path + "annotations.jsonld"):
+            body = client.get(url).content.decode()
+            assert set(MARKER.findall(body)) & leak_world.comment_markers, f"{url} shows a member no comment"
+            start.add(url)
+    responses = crawl(client, start)
     with pytest.raises(AssertionError, match="hidden text reached"):
         assert_no_leak(leak_world, responses, "a member")
 

@@ -32,8 +32,10 @@ from .reviews import moderator_required, verified_teacher_required
 
 
 def _int(value: str | None) -> int | None:
+    if not value:
+        return None
     try:
-        return int(value) if value not in (None, "") else None
+        return int(value)
     except ValueError:
         return None
 
@@ -55,7 +57,7 @@ def _comment_text(request: HttpRequest) -> str:
     body = request.POST.get("body", "").strip()
     bank_id = _int(request.POST.get("bank"))
     if not body and bank_id is not None:
-        saved = BankComment.objects.filter(pk=bank_id, teacher=request.user).first()
+        saved = BankComment.objects.filter(pk=bank_id, teacher_id=request.user.pk).first()
         body = saved.text if saved else ""
     return body
 
