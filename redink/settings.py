@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "redink.related",
     "redink.submissions",
     "redink.marking",
+    "redink.privacy",
     "redink.demo",
     "redink.corpus",
 ]
@@ -225,6 +226,8 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", f"{SITE_NAME} <no-repl
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # The address the contact page (/contact/) gives people to write to: by default the address
 # part of DEFAULT_FROM_EMAIL.
+# The terms of use in force: a new version is recorded when a user accepts it (redink.privacy).
+REDINK_TERMS_VERSION = os.environ.get("REDINK_TERMS_VERSION", "2026-12")
 REDINK_CONTACT_EMAIL = os.environ.get("REDINK_CONTACT_EMAIL") or parseaddr(DEFAULT_FROM_EMAIL)[1] or DEFAULT_FROM_EMAIL
 
 # --- Static and media -----------------------------------------------------------------

@@ -28,6 +28,13 @@ RESERVED_LEVEL_SLUGS = frozenset(
         "site-map",
         "teach",
         "contact",
+        "authors",
+        "reading-list",
+        "reading-history",
+        "privacy",
+        "terms",
+        "licence",
+        "unsubscribe",
     }
 )
 
