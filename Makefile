@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: run test lint install bench-search bench-related bench-import clean
+.PHONY: run test lint install bench-search bench-related bench-import bench-anchoring clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Redink needs Python 3.11 or newer")'
@@ -54,6 +54,12 @@ bench-import: install
 	rm -f $(call bench_db,import)*
 	DEBUG=1 DATABASE_URL=sqlite:///$(call bench_db,import) $(BIN)/python manage.py migrate -v0
 	DEBUG=1 DATABASE_URL=sqlite:///$(call bench_db,import) $(BIN)/python manage.py bench_import --essays $(BENCH_ESSAYS) $(BENCH_ARGS)
+
+## Re-anchoring 50 margin comments on a 2,000-word essay after four kinds of edit (no corpus needed).
+bench-anchoring: install
+	rm -f $(call bench_db,anchoring)*
+	DEBUG=1 DATABASE_URL=sqlite:///$(call bench_db,anchoring) $(BIN)/python manage.py migrate -v0
+	DEBUG=1 DATABASE_URL=sqlite:///$(call bench_db,anchoring) $(BIN)/python manage.py bench_anchoring $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
