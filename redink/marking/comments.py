@@ -11,7 +11,7 @@ import re
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from redink.catalogue.models import Essay, EssayRevision
@@ -165,6 +165,21 @@ def comment_show(*, comment: MarginComment, moderator: Any) -> MarginComment:
     return comment
 
 
+_PLACEMENT_FIELDS = ("exact", "prefix", "suffix", "start", "end", "text_version", "state")
+
+
+def _store_placements(comments: list[MarginComment]) -> None:
+    """One parameterised UPDATE run for every comment: `bulk_update` builds a CASE per field and
+    comment, ~100 ms of Python for 50 comments against ~1 ms of SQL."""
+    meta = MarginComment._meta
+    quote = connection.ops.quote_name
+    columns = [meta.get_field(name).column for name in _PLACEMENT_FIELDS]
+    assignments = ", ".join(f"{quote(column)} = %s" for column in columns)
+    sql = f"UPDATE {quote(meta.db_table)} SET {assignments} WHERE {quote(meta.pk.column)} = %s"  # noqa: S608 - names from the model
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, [[getattr(c, name) for name in _PLACEMENT_FIELDS] + [c.pk] for c in comments])
+
+
 def comments_reanchor(*, essay: Essay) -> dict[str, int]:
     """Carry the essay's placed comments from the text versions they were placed in to its
     current text, storing where each now is and how it was found. Orphans stay where they were
@@ -202,9 +217,7 @@ def comments_reanchor(*, essay: Essay) -> dict[str, int]:
             orphaned.append(comment)
         comment.state = state
         counts[state] = counts.get(state, 0) + 1
-    MarginComment.objects.bulk_update(
-        stale, ["exact", "prefix", "suffix", "start", "end", "text_version", "state"], batch_size=200
-    )
+    _store_placements(stale)
     MarkingEvent.objects.bulk_create(
         MarkingEvent(
             action=MarkingEvent.Action.COMMENT_ORPHANED,

@@ -131,7 +131,7 @@ class TestTeacherForm:
         )
         body = response.content.decode()
         assert not MarginComment.objects.exists()
-        assert "The essay's text has changed since you opened it" in body
+        assert "text has changed since you opened it" in body
         assert "My careful comment</textarea>" in body
 
     def test_visitors_students_and_members_may_not_comment(self, client, essay, member):
