@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "redink.submissions",
     "redink.marking",
     "redink.privacy",
+    "redink.reading",
     "redink.demo",
     "redink.corpus",
 ]
@@ -105,10 +106,13 @@ CSRF_FAILURE_VIEW = "redink.core.views.csrf_failure"
 WSGI_APPLICATION = "redink.wsgi.application"
 ASGI_APPLICATION = "redink.asgi.application"
 
+# An operator's own templates, searched before Redink's: a file there named like one of ours
+# (privacy/privacy.html, privacy/terms.html, …) replaces it. See README "Your own pages".
+REDINK_TEMPLATES_DIR = os.environ.get("REDINK_TEMPLATES_DIR", "")
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "templates"],
+        "DIRS": [*([Path(REDINK_TEMPLATES_DIR)] if REDINK_TEMPLATES_DIR else []), BASE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -229,6 +233,10 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # The terms of use in force: a new version is recorded when a user accepts it (redink.privacy).
 REDINK_TERMS_VERSION = os.environ.get("REDINK_TERMS_VERSION", "2026-12")
 REDINK_CONTACT_EMAIL = os.environ.get("REDINK_CONTACT_EMAIL") or parseaddr(DEFAULT_FROM_EMAIL)[1] or DEFAULT_FROM_EMAIL
+# Who runs this site, as the privacy notice and terms of use name them (the data controller),
+# and their postal address (optional; shown on those pages when set).
+REDINK_OPERATOR_NAME = os.environ.get("REDINK_OPERATOR_NAME") or SITE_NAME
+REDINK_OPERATOR_ADDRESS = os.environ.get("REDINK_OPERATOR_ADDRESS", "")
 
 # --- Static and media -----------------------------------------------------------------
 STATIC_URL = "/static/"
@@ -339,6 +347,8 @@ REDINK_PAYMENT_GRACE_DAYS = env_int("REDINK_PAYMENT_GRACE_DAYS", 3)
 
 # Accounts (django-allauth): a new e-mail address is verified before it replaces the old one,
 # security-relevant changes are notified, and links in e-mails use SITE_URL's scheme.
+# Sign-up asks the year of birth and refuses anyone who may be younger than this (redink.accounts.ages).
+REDINK_MINIMUM_AGE = env_int("REDINK_MINIMUM_AGE", 13)
 ACCOUNT_CHANGE_EMAIL = True
 ACCOUNT_EMAIL_NOTIFICATIONS = True
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True

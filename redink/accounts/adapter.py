@@ -7,13 +7,17 @@ from urllib.parse import quote, urlsplit
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
 from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.forms import BaseForm
 from django.http import HttpRequest
 from django.urls import reverse
 
 from redink.core.clients import client_ip
 from redink.core.links import site_url, site_url_for
+from redink.privacy.services import terms_accept
 
 from .limits import login_pauses_lift
+from .services import signup_profile_fill
 
 # Links allauth builds from the request's host before handing them to an e-mail's template.
 _EMAIL_LINKS = ("activate_url", "password_reset_url", "signup_url")
@@ -45,6 +49,18 @@ class AccountAdapter(DefaultAccountAdapter):
         super()._delete_login_attempts_cached_email(request, **credentials)
         if credentials.get("email"):
             login_pauses_lift(email=str(credentials["email"]))
+
+    def save_user(
+        self, request: HttpRequest, user: AbstractBaseUser, form: BaseForm, commit: bool = True
+    ) -> AbstractBaseUser:
+        """A new account with the profile chosen at sign-up, and the terms it accepted."""
+        data = form.cleaned_data
+        if "display_name" in data:
+            signup_profile_fill(user=user, display_name=data["display_name"], birth_year=data["birth_year"])  # type: ignore[arg-type]
+        user = super().save_user(request, user, form, commit=commit)
+        if commit and data.get("accept_terms"):
+            terms_accept(user=user)
+        return user
 
     # E-mails: the site's name and every link on SITE_URL, whether sent in a request or not.
 

@@ -4,6 +4,12 @@ from typing import ClassVar
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils import timezone
+
+from .names import MAX_LENGTH, validate_display_name
 
 
 class RedinkUserManager(UserManager["User"]):
@@ -38,11 +44,22 @@ class User(AbstractUser):
     username = None  # type: ignore[assignment]
     email = models.EmailField("e-mail address", unique=True)
     display_name = models.CharField(
-        max_length=40,
+        max_length=MAX_LENGTH,
         blank=True,
-        help_text="The name shown on essays. A pseudonym is fine.",
+        validators=[validate_display_name],
+        help_text="The name shown on essays. A pseudonym is fine. Unique, ignoring case.",
     )
+    # Always a 256 px image re-encoded by `avatar_set` (redink.accounts.avatars), never the upload.
     avatar = models.FileField(upload_to="avatars/", blank=True)
+    birth_year = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Asked at sign-up; empty for accounts made before that, or by staff."
+    )
+    profile_public = models.BooleanField(
+        "public author page",
+        default=False,
+        help_text="Whether /authors/<name>/ shows this author's page. Off until they opt in, unless they "
+        "signed up as 16 or over.",
+    )
     is_verified_teacher = models.BooleanField(
         "verified teacher",
         default=False,
@@ -56,6 +73,14 @@ class User(AbstractUser):
 
     class Meta:
         ordering = ("email",)
+        constraints = [
+            models.UniqueConstraint(
+                Lower("display_name"),
+                condition=~Q(display_name=""),
+                name="display_name_unique_ignoring_case",
+                violation_error_message="That display name is taken. Please choose another.",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.public_name
@@ -68,3 +93,27 @@ class User(AbstractUser):
     @property
     def is_moderator(self) -> bool:
         return self.is_staff
+
+    @property
+    def author_page_url(self) -> str:
+        """The public author page, or "" when there is none (the author has not opted in)."""
+        if not (self.profile_public and self.display_name and self.is_active):
+            return ""
+        return reverse("authors:page", kwargs={"name": self.display_name})
+
+
+class PreviousDisplayName(models.Model):
+    """A name an author used before. `/authors/<old name>/` redirects permanently to their
+    current page, so links shared before a rename keep working; while the row exists, nobody
+    else may take the name (it would take over those links). The author may take it back."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="previous_names")
+    name = models.CharField(max_length=MAX_LENGTH)
+    replaced_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ("-replaced_at",)
+        constraints = [models.UniqueConstraint(Lower("name"), name="previous_display_name_unique_ignoring_case")]
+
+    def __str__(self) -> str:
+        return f"{self.name} (now {self.user.public_name})"

@@ -6,4 +6,7 @@ app_name = "accounts"
 
 urlpatterns = [
     path("", views.overview, name="overview"),
+    path("profile/", views.profile, name="profile"),
+    path("profile/avatar/", views.avatar_upload, name="avatar-upload"),
+    path("profile/avatar/remove/", views.avatar_delete, name="avatar-remove"),
 ]

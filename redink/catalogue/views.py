@@ -173,6 +173,11 @@ def essay_read_beacon(request: HttpRequest, slug: str) -> HttpResponse:
     rate = Rate(settings.REDINK_BEACON_PER_MINUTE, 60)
     if not limit_consume(scope="beacon", ident=visitor, rate=rate).allowed:
         return HttpResponse(status=204)  # past the address's limit: not counted, and nothing to tell
+    if request.user.is_authenticated and request.headers.get("Sec-Fetch-Site", "same-origin") == "same-origin":
+        # The reader's own history (redink.reading), never from a request another site's page made.
+        from redink.reading.services import reading_history_record
+
+        reading_history_record(user=request.user, essay_id=essay_id)  # type: ignore[arg-type]
     try:
         # Counted among today's distinct readers; the reading is told apart by the day's
         # pseudonym for the address, so no cache key holds the address itself.

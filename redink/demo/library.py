@@ -23,7 +23,7 @@ from redink.catalogue.services import (
     taxonomy_get_or_create,
 )
 
-from . import teaching
+from . import comments, teaching
 
 ESSAY_DIR = Path(__file__).resolve().parent / "essays"
 LEVEL_ORDER = ["GCSE", "AS and A Level", "International Baccalaureate", "University Degree"]
@@ -86,6 +86,9 @@ def _demo_author(name: str):  # type: ignore[no-untyped-def]
     if created:
         user.set_unusable_password()
         user.save(update_fields=["password"])
+    if not user.profile_public:  # the demo's authors are made up: their author pages are public
+        user.profile_public = True
+        user.save(update_fields=["profile_public"])
     return user
 
 
@@ -137,6 +140,7 @@ def load_demo_library() -> tuple[int, int]:
         Subject.objects.filter(name=subject).update(aliases=aliases)
     teaching.objectives_load()
     teaching.reviews_load()
+    comments.comments_load()
     teaching.ratings_refresh(essay_ids=list(Essay.objects.filter(slug__in=slugs).values_list("pk", flat=True)))
     return created, updated
 

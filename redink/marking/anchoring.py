@@ -77,7 +77,7 @@ class Placement:
 def quote_at(text: str, start: int, end: int) -> Quote:
     """The selectors of `text[start:end]`."""
     if not 0 <= start < end <= len(text):
-        raise ValueError(f"{start}–{end} is not a passage of a text of {len(text)} characters.")
+        raise ValueError(f"{start}-{end} is not a passage of a text of {len(text)} characters.")
     return Quote(
         exact=text[start:end],
         prefix=text[max(0, start - CONTEXT) : start],

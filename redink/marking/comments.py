@@ -12,6 +12,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
+from django.db.models import Field
 from django.utils import timezone
 
 from redink.catalogue.models import Essay, EssayRevision
@@ -173,9 +174,9 @@ def _store_placements(comments: list[MarginComment]) -> None:
     comment, ~100 ms of Python for 50 comments against ~1 ms of SQL."""
     meta = MarginComment._meta
     quote = connection.ops.quote_name
-    columns = [meta.get_field(name).column for name in _PLACEMENT_FIELDS]
+    columns = [field.column for name in _PLACEMENT_FIELDS if isinstance(field := meta.get_field(name), Field)]
     assignments = ", ".join(f"{quote(column)} = %s" for column in columns)
-    sql = f"UPDATE {quote(meta.db_table)} SET {assignments} WHERE {quote(meta.pk.column)} = %s"  # noqa: S608 - names from the model
+    sql = f"UPDATE {quote(meta.db_table)} SET {assignments} WHERE {quote(meta.pk.column or 'id')} = %s"  # noqa: S608 - names from the model
     with connection.cursor() as cursor:
         cursor.executemany(sql, [[getattr(c, name) for name in _PLACEMENT_FIELDS] + [c.pk] for c in comments])
 

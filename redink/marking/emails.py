@@ -10,6 +10,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from redink.core.links import site_url
+from redink.privacy.mail import preference_mail_send
+from redink.privacy.models import EmailKind
 
 from .models import Review, TeacherApplication
 
@@ -56,13 +58,18 @@ def _review(kind: str, review_id: int) -> bool:
         author = review.essay.author
         if review.status != Review.Status.PUBLISHED or author is None:
             return False
-        return _send(
-            f"A teacher has reviewed “{review.essay.title}”",
-            "marking/email/review_published.txt",
-            author.email,
-            review=review,
-            name=author.public_name,
-            essay_url=site_url(review.essay.get_absolute_url()) + "#reviews",
+        context = {
+            "review": review,
+            "name": author.public_name,
+            "essay_url": site_url(review.essay.get_absolute_url()) + "#reviews",
+            "SITE_NAME": settings.SITE_NAME,
+        }
+        return preference_mail_send(
+            user=author,
+            kind=EmailKind.REVIEWS,
+            subject=f"A teacher has reviewed “{review.essay.title}”",
+            body=render_to_string("marking/email/review_published.txt", context),
+            to=author.email,
         )
     if review.status != Review.Status.HIDDEN:
         return False

@@ -240,9 +240,7 @@ class MarkingEvent(models.Model):
         TeacherApplication, null=True, blank=True, on_delete=models.CASCADE, related_name="events"
     )
     review = models.ForeignKey(Review, null=True, blank=True, on_delete=models.CASCADE, related_name="events")
-    comment = models.ForeignKey(
-        MarginComment, null=True, blank=True, on_delete=models.CASCADE, related_name="events"
-    )
+    comment = models.ForeignKey(MarginComment, null=True, blank=True, on_delete=models.CASCADE, related_name="events")
     note = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
 

@@ -11,6 +11,8 @@ from django.core import mail
 
 from redink.testing.factories import UserFactory
 
+from .signup import signup_data
+
 pytestmark = pytest.mark.django_db
 
 NEW_PASSWORD = "a-new-and-long-passphrase-42"
@@ -41,7 +43,7 @@ def assert_from_the_site(message: mail.EmailMessage) -> None:
 def test_the_sign_up_confirmation(client):
     client.post(
         "/accounts/signup/",
-        {"email": "new.student@example.org", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
+        signup_data("new.student@example.org", NEW_PASSWORD),
         **OTHER_HOST,
     )
     (message,) = mail.outbox

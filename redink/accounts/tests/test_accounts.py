@@ -19,6 +19,8 @@ from django.test import Client
 
 from redink.testing.factories import PASSWORD, UserFactory
 
+from .signup import signup_data
+
 pytestmark = pytest.mark.django_db
 
 NEW_PASSWORD = "a-new-and-long-passphrase-42"
@@ -38,7 +40,7 @@ class TestSignUpAndVerification:
     def test_sign_up_sends_a_verification_e_mail_and_the_link_verifies_and_logs_in(self, client):
         response = client.post(
             "/accounts/signup/",
-            {"email": "new.student@example.org", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
+            signup_data("new.student@example.org", NEW_PASSWORD),
         )
         assert response.status_code == 302
         (message,) = mail.outbox
@@ -169,9 +171,9 @@ class TestLoginRateLimiting:
         settings.REDINK_SIGNUPS_PER_HOUR = 2
         settings.REDINK_PASSWORD_RESETS_PER_EMAIL_PER_HOUR = 2
         for n in range(2):
-            data = {"email": f"s{n}@example.org", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD}
+            data = signup_data(f"s{n}@example.org", NEW_PASSWORD)
             assert Client().post("/accounts/signup/", data).status_code == 302
-        data = {"email": "s9@example.org", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD}
+        data = signup_data("s9@example.org", NEW_PASSWORD)
         refused = Client().post("/accounts/signup/", data)
         assert refused.status_code == 429 and "accounts have been made from your connection" in refused.content.decode()
         assert Client(REMOTE_ADDR="192.0.2.9").post("/accounts/signup/", data).status_code == 302

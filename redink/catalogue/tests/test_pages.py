@@ -260,8 +260,9 @@ class TestUnderThePreview:
     def test_the_page_costs_a_fixed_few_queries(self, client, essay, member):
         """The essay with its taxonomy and author in one query, its related cards (in the same
         query on PostgreSQL), the library's figures by key; a member adds the session, the
-        account and the entitlement, and needs no figures."""
-        for viewer, most in ((None, 3), (member, 5)):
+        account, the entitlement and their reading list (for "Save" or "Saved"), and needs no
+        figures."""
+        for viewer, most in ((None, 3), (member, 6)):
             if viewer:
                 client.force_login(viewer)
             client.get(essay.get_absolute_url())

@@ -36,7 +36,9 @@ class Rated:
 def _teachers(count: int, prefix: str) -> list[User]:
     User.objects.bulk_create(
         [
-            User(email=f"{prefix}{n}@teachers.example.org", display_name=f"Teacher {n}", is_verified_teacher=True)
+            User(
+                email=f"{prefix}{n}@teachers.example.org", display_name=f"Teacher {prefix}{n}", is_verified_teacher=True
+            )
             for n in range(count)
         ]
     )

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
 from redink.core.links import site_url
+from redink.privacy.mail import preference_mail_send, user_for_address
+from redink.privacy.models import EmailKind
 
 from ..models import Submission, TakedownRequest
 
@@ -53,9 +54,13 @@ def submission_email_send(*, submission_id: int) -> bool:
         else f"Your upload “{submission.title}” was not published"
     )
     body = render_to_string("submissions/email/decision.txt", context)
-    send_mail(subject, body, None, [submission.contributor.email])
+    contributor = submission.contributor
+    sent = preference_mail_send(
+        user=contributor, kind=EmailKind.SUBMISSIONS, subject=subject, body=body, to=contributor.email
+    )
+    # Turned off counts as told: turning these e-mails back on does not send old decisions.
     Submission.objects.filter(pk=submission.pk).update(notified_status=submission.status)
-    return True
+    return sent
 
 
 def takedown_email_send(*, takedown_id: int) -> bool:
@@ -63,6 +68,12 @@ def takedown_email_send(*, takedown_id: int) -> bool:
     if takedown is None or takedown.status == TakedownRequest.Status.OPEN or takedown.notified_at is not None:
         return False
     body = render_to_string("submissions/email/takedown.txt", {"takedown": takedown, "SITE_NAME": settings.SITE_NAME})
-    send_mail(f"Your request about “{takedown.essay.title}”", body, None, [takedown.email])
+    sent = preference_mail_send(
+        user=user_for_address(takedown.email),
+        kind=EmailKind.TAKEDOWNS,
+        subject=f"Your request about “{takedown.essay.title}”",
+        body=body,
+        to=takedown.email,
+    )
     TakedownRequest.objects.filter(pk=takedown.pk).update(notified_at=timezone.now())
-    return True
+    return sent

@@ -1,0 +1,54 @@
+"""Reads of a user's reading list and history, always scoped to that user."""
+
+from __future__ import annotations
+
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from redink.accounts.models import User
+from redink.catalogue.models import Essay
+
+from .models import HISTORY_KEPT, ReadingHistoryEntry, ReadingSettings, SavedEssay
+
+PAGE_SIZE = 20
+# A list shows titles and taxonomy, never the text: leave it in the database.
+ESSAY_TEXT = ("essay__body", "essay__preview_lead", "essay__preview_extracts")
+
+
+def saved_essay_items(*, user: User) -> dict[int, int]:
+    """Essay id → reading-list item id for everything the user saved, in one query: what a
+    listing needs to show "Save" or "Saved" on each card without a query per card."""
+    return dict(
+        SavedEssay.objects.filter(user=user, essay__isnull=False).order_by().values_list("essay_id", "pk")  # type: ignore[misc]
+    )
+
+
+def reading_list_page(*, user: User, page: str | int | None, per_page: int = PAGE_SIZE) -> Page:  # type: ignore[type-arg]
+    items = (
+        SavedEssay.objects.filter(user=user)
+        .select_related("essay__level", "essay__subject", "essay__section")
+        .defer(*ESSAY_TEXT)
+    )
+    return Paginator(items, per_page).get_page(page)
+
+
+def reading_history_entries(*, user: User) -> QuerySet[ReadingHistoryEntry]:
+    """Published essays the user read within the retention period, most recent first."""
+    return (
+        ReadingHistoryEntry.objects.filter(
+            user=user,
+            read_at__gte=timezone.now() - HISTORY_KEPT,
+            essay__status=Essay.Status.PUBLISHED,
+        )
+        .select_related("essay__level", "essay__subject", "essay__section")
+        .defer(*ESSAY_TEXT)
+    )
+
+
+def reading_history_page(*, user: User, page: str | int | None, per_page: int = PAGE_SIZE) -> Page:  # type: ignore[type-arg]
+    return Paginator(reading_history_entries(user=user), per_page).get_page(page)
+
+
+def reading_history_enabled(*, user: User) -> bool:
+    return not ReadingSettings.objects.filter(user=user, history_enabled=False).exists()
