@@ -1,5 +1,6 @@
 from allauth.account import views as account_views
 from django.conf import settings
+from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
@@ -97,6 +98,10 @@ urlpatterns = [
     path("", include("redink.submissions.urls")),
     path("", include("redink.catalogue.urls")),
 ]
+
+# Uploaded avatars under `make run` (DEBUG only: Django's helper adds nothing otherwise; in
+# production nginx serves MEDIA_ROOT, see docs/deploy.md).
+urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 admin.site.site_header = f"{settings.SITE_NAME} administration"
 admin.site.site_title = settings.SITE_NAME

@@ -283,6 +283,7 @@ def leak_world(db, student) -> LeakWorld:  # type: ignore[no-untyped-def]
                 "app_label": "catalogue",
                 "id": str(student.pk),
                 "key": "not-a-real-key",
+                "token": "not-a-real-token",
                 "uidb36": "1z",
                 "url": "no-such-admin-page/",
                 "submission_id": "1",

@@ -105,6 +105,9 @@ def test_an_essay_created_and_edited_in_the_admin_is_checked_against_its_current
         "year": "",
         "grade": "",
         "reading_count": 0,
+        # The essay's earlier texts, listed read-only below it.
+        "revisions-TOTAL_FORMS": 0,
+        "revisions-INITIAL_FORMS": 0,
     }
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("admin:catalogue_essay_add"), form)
