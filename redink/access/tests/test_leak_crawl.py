@@ -284,6 +284,9 @@ def leak_world(db, student) -> LeakWorld:  # type: ignore[no-untyped-def]
                 "id": str(student.pk),
                 "key": "not-a-real-key",
                 "token": "not-a-real-token",
+                # Another reader's reading-list entry, and the author page of the essay's author.
+                "item_id": "1",
+                "name": essay.author.public_name if essay.author else "Crawl Teacher",
                 "uidb36": "1z",
                 "url": "no-such-admin-page/",
                 "submission_id": "1",
