@@ -5,12 +5,13 @@ A comment holds a W3C TextQuoteSelector (`exact`, with up to 32 characters of `p
 over the essay's plain text (its paragraphs joined by a blank line) at one text version. When
 the text changes, `place` finds the passage again, in this order:
 
-1. **Through the diff.** The old text is diffed against the new (fast-diff-match-patch, with
-   paragraphs as lines first and a semantic clean-up, so that letters two different sentences
-   happen to share do not count as surviving). Characters of the passage that survived keep
-   their place: if the text they now span equals `exact`, the comment is anchored **exact**; if
-   at least half of the passage survived, it is anchored on what is there now and marked
-   **edited**.
+1. **Through the diff.** The old text is diffed against the new (fast-diff-match-patch, with a
+   semantic clean-up, so that letters two different sentences happen to share do not count as
+   surviving). Paragraphs are paired first, each old one with at most one new one (`TextDiff`),
+   so that a deleted paragraph is not spliced onto a lookalike beside it. Characters of the
+   passage that survived keep their place: if the text they now span equals `exact`, the
+   comment is anchored **exact**; if at least half of the passage survived, it is anchored on
+   what is there now, with whatever replaced its first or last words, and marked **edited**.
 2. **By searching, only in text the edit put there.** When the passage did not survive, the
    comment may only move to text the new version *added* (at least half of the candidate's
    characters inserted by the diff). A lookalike paragraph, or another mention of the same
@@ -22,7 +23,8 @@ the text changes, `place` finds the passage again, in this order:
    re-attach or delete.
 
 Quotes under `SHORT_QUOTE` characters (a name, a phrase) move only when their prefix or suffix
-agrees too (`CONTEXT_MIN`): a bare "Macbeth" written somewhere new is not the passage.
+agrees too (`CONTEXT_MIN`): a bare "Macbeth" written somewhere new is not the passage. (The
+start or end of the text is no context: an empty prefix agrees with nothing.)
 
 The fuzzy score follows the weights of the best-known annotation client (quote 50, prefix 20,
 suffix 20, position 2, over 92) but, unlike it, has a minimum: a candidate is accepted only when
@@ -32,6 +34,7 @@ score at least `FUZZY_SCORE_MIN`.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from dataclasses import dataclass
 from typing import Literal
@@ -48,6 +51,10 @@ FRESH_MIN = 0.5  # the share of a candidate that must be text the edit inserted
 FUZZY_QUOTE_MIN = 0.8
 FUZZY_SCORE_MIN = 0.5
 WEIGHTS = (50, 20, 20, 2)  # quote, prefix, suffix, position
+PAIRED_MIN = 0.5  # the share of the longer of two paragraphs a diff must keep for them to be one
+
+Diffs = dict[tuple[str, str], list[tuple[str, int]]]  # (old, new) -> the diff's (op, length) runs
+_PARAGRAPH = re.compile(r"[^\n]*\n+|[^\n]+")
 
 State = Literal["exact", "edited", "fuzzy", "orphan"]
 
@@ -87,25 +94,196 @@ def quote_at(text: str, start: int, end: int) -> Quote:
     )
 
 
+def _paragraphs(text: str) -> list[str]:
+    """The text's paragraphs (lines), each with the line breaks that follow it."""
+    return _PARAGRAPH.findall(text)
+
+
+def _ops(old: str, new: str, *, cleanup: str) -> list[tuple[str, int]]:
+    if not old or not new:
+        return [("-", len(old))] if old else [("+", len(new))] if new else []
+    return fast_diff_match_patch.diff(old, new, timelimit=0, checklines=False, cleanup=cleanup)
+
+
+def _kept_count(ops: list[tuple[str, int]]) -> int:
+    return sum(length for op, length in ops if op == "=")
+
+
+def _kept_within(ops: list[tuple[str, int]], start: int, length: int) -> int:
+    """How many characters of old `[start, start + length)` a diff keeps."""
+    kept, o = 0, 0
+    for op, size in ops:
+        if o >= start + length:
+            break
+        if op == "=":
+            kept += max(0, min(o + size, start + length) - max(o, start))
+        if op != "+":
+            o += size
+    return kept
+
+
+def _pair_weight(old: str, new: str, diffs: Diffs) -> int:
+    """How alike two paragraphs are, if they are one paragraph edited (a diff of them keeps at
+    least `PAIRED_MIN` of the longer), otherwise 0: the characters kept less those deleted and
+    inserted, so that of two lookalikes the one less edited wins. Keeps the diff in `diffs`."""
+    if old == new:
+        return 2 * len(old)
+    need = PAIRED_MIN * max(len(old), len(new))
+    if min(len(old), len(new)) < need:
+        return 0
+    # What any diff keeps is at most their longest common subsequence: skip what cannot make it.
+    if not fuzz.ratio(old, new, score_cutoff=min(100.0, 200 * need / (len(old) + len(new)))):
+        return 0
+    diffs[old, new] = ops = _ops(old, new, cleanup="Semantic")
+    kept = _kept_count(ops)
+    return max(1, 4 * kept - len(old) - len(new)) if kept >= need else 0
+
+
+def _align(old: list[str], new: list[str], diffs: Diffs) -> list[tuple[int, int]]:
+    """Pairs (i, j), in order, of an old and a new paragraph that are one paragraph, edited or
+    not: of the orderings, the one whose pairs keep the most text."""
+    m, n = len(old), len(new)
+    head = 0
+    while head < m and head < n and old[head] == new[head]:
+        head += 1
+    tail = 0
+    while tail < m - head and tail < n - head and old[m - 1 - tail] == new[n - 1 - tail]:
+        tail += 1
+    a, b = old[head : m - tail], new[head : n - tail]
+    weight = [[_pair_weight(x, y, diffs) for y in b] for x in a]
+    best = [[0] * (len(b) + 1) for _ in range(len(a) + 1)]
+    for i in range(1, len(a) + 1):
+        for j in range(1, len(b) + 1):
+            w = weight[i - 1][j - 1]
+            best[i][j] = max(best[i - 1][j], best[i][j - 1], best[i - 1][j - 1] + w if w else 0)
+    middle: list[tuple[int, int]] = []
+    i, j = len(a), len(b)
+    while i and j:
+        w = weight[i - 1][j - 1]
+        if w and best[i][j] == best[i - 1][j - 1] + w:
+            middle.append((head + i - 1, head + j - 1))
+            i, j = i - 1, j - 1
+        elif best[i][j] == best[i - 1][j]:
+            i -= 1
+        else:
+            j -= 1
+    return [(k, k) for k in range(head)] + middle[::-1] + [(m - tail + k, n - tail + k) for k in range(tail)]
+
+
 class TextDiff:
-    """The edit from one text version to the next, as runs of kept, deleted and inserted text."""
+    """The edit from one text version to the next, as runs of kept, deleted and inserted text.
+
+    Paragraphs are paired first (`_align`); each pair, and the paragraphs left unpaired between
+    two pairs, are then diffed character by character with a semantic clean-up. A paragraph
+    paired with none is wholly deleted (or inserted): a diff of the whole text would be free to
+    keep the start of a deleted paragraph and the end of its lookalike neighbour, and so move a
+    comment onto a paragraph it was never on. Only where a diff across the paragraphs keeps
+    clearly more (paragraphs merged or split, `_region`) is that diff used instead."""
 
     def __init__(self, old: str, new: str) -> None:
         self.old, self.new = old, new
         # (op, old_start, new_start, length) for each run.
         self.runs: list[tuple[str, int, int, int]] = []
-        o = n = 0
-        ops = fast_diff_match_patch.diff(old, new, timelimit=0, checklines=True, cleanup="Semantic")
-        for op, length in ops:
-            self.runs.append((op, o, n, length))
-            if op != "+":
-                o += length
-            if op != "-":
-                n += length
+        olds, news = _paragraphs(old), _paragraphs(new)
+        old_at, new_at = self._offsets(olds), self._offsets(news)
+        self._diffs: Diffs = {}
+        pairs = _align(olds, news, self._diffs)
+        # Between two paragraphs the edit left as they were, a region of edited, deleted and
+        # inserted paragraphs.
+        previous, k = (-1, -1), 0
+        for i, j in [*((i, j) for i, j in pairs if olds[i] == news[j]), (len(olds), len(news))]:
+            inside = []
+            while k < len(pairs) and pairs[k][0] < i:
+                if pairs[k][0] > previous[0]:
+                    inside.append(pairs[k])
+                k += 1
+            self._region(olds, news, old_at, new_at, (previous[0] + 1, i), (previous[1] + 1, j), inside)
+            if i < len(olds):
+                self._piece(old_at[i], new_at[j], olds[i], news[j], [("=", len(olds[i]))])
+            previous = (i, j)
         self._kept = [(o, n, length) for op, o, n, length in self.runs if op == "="]
         self._kept_starts = [o for o, _, _ in self._kept]
         self._inserted = [(n, n + length) for op, _, n, length in self.runs if op == "+"]
         self._inserted_starts = [start for start, _ in self._inserted]
+        # Each stretch of changes between two kept runs: (old_start, deleted, new_start, inserted).
+        self._changes: list[tuple[int, int, int, int]] = []
+        last_op = "="
+        for op, o, n, length in self.runs:
+            if op == "=":
+                last_op = op
+                continue
+            if last_op == "=":
+                self._changes.append((o, 0, n, 0))
+            go, deleted, gn, inserted = self._changes[-1]
+            if op == "-":
+                deleted += length
+            else:
+                inserted += length
+            self._changes[-1] = (go, deleted, gn, inserted)
+            last_op = op
+        self._change_starts = [go for go, _, _, _ in self._changes]
+
+    @staticmethod
+    def _offsets(paragraphs: list[str]) -> list[int]:
+        offsets = [0]
+        for paragraph in paragraphs:
+            offsets.append(offsets[-1] + len(paragraph))
+        return offsets
+
+    def _region(
+        self,
+        olds: list[str],
+        news: list[str],
+        old_at: list[int],
+        new_at: list[int],
+        old_span: tuple[int, int],
+        new_span: tuple[int, int],
+        pairs: list[tuple[int, int]],
+    ) -> None:
+        """Diff a region pair by pair (paragraphs left unpaired between two pairs together),
+        unless a diff of the whole region keeps more than twice as many characters as it drops
+        of what the pieces keep: paragraphs merged or split. (A diff that keeps about as much as
+        it drops has only traded one paragraph's text for its lookalike's: a deleted paragraph
+        spliced onto the neighbour it resembles.)"""
+        (o0, o1), (n0, n1) = old_span, new_span
+        whole = (old_at[o0], new_at[n0], "".join(olds[o0:o1]), "".join(news[n0:n1]))
+        if not pairs:
+            self._piece(*whole)
+            return
+        pieces: list[tuple[int, int, str, str, list[tuple[str, int]]]] = []
+        previous = (o0 - 1, n0 - 1)
+        for i, j in [*pairs, (o1, n1)]:
+            gap = ("".join(olds[previous[0] + 1 : i]), "".join(news[previous[1] + 1 : j]))
+            if gap[0] or gap[1]:
+                pieces.append((old_at[previous[0] + 1], new_at[previous[1] + 1], *gap, _ops(*gap, cleanup="Semantic")))
+            if i < o1:
+                ops = self._diffs.get((olds[i], news[j])) or _ops(olds[i], news[j], cleanup="Semantic")
+                pieces.append((old_at[i], new_at[j], olds[i], news[j], ops))
+            previous = (i, j)
+        ops = _ops(whole[2], whole[3], cleanup="Semantic")
+        kept = sum(_kept_count(piece[4]) for piece in pieces)
+        dropped = sum(
+            max(0, _kept_count(piece[4]) - _kept_within(ops, piece[0] - whole[0], len(piece[2]))) for piece in pieces
+        )
+        if _kept_count(ops) - kept > dropped:
+            self._piece(*whole, ops)
+        else:
+            for piece in pieces:
+                self._piece(*piece)
+
+    def _piece(self, o: int, n: int, old: str, new: str, ops: list[tuple[str, int]] | None = None) -> None:
+        if not old and not new:
+            return
+        for op, length in ops if ops is not None else _ops(old, new, cleanup="Semantic"):
+            if self.runs and self.runs[-1][0] == op:
+                last = self.runs[-1]
+                self.runs[-1] = (op, last[1], last[2], last[3] + length)
+            else:
+                self.runs.append((op, o, n, length))
+            if op != "+":
+                o += length
+            if op != "-":
+                n += length
 
     def survivors(self, start: int, end: int) -> tuple[int, int, int]:
         """For old `[start, end)`: how many of its characters survived, and the new positions of
@@ -125,11 +303,22 @@ class TextDiff:
             i += 1
         return count, first, last
 
+    def widen(self, start: int, end: int, first: int, last: int) -> tuple[int, int]:
+        """The new span of old `[start, end)`, whose survivors span new `[first, last)`: with what
+        replaced its first or last characters, when the change began (or ended) inside it."""
+        change = self._change_deleting(start)
+        if change is not None and change[0] == start:
+            first = min(first, change[2])
+        change = self._change_deleting(end - 1)
+        if change is not None and change[0] + change[1] == end:
+            last = max(last, change[2] + change[3])
+        return first, last
+
     def position(self, old_position: int) -> int:
         """Where an old position is in the new text (a deleted one: where its deletion was)."""
         i = bisect_right(self._kept_starts, old_position) - 1
         if i < 0:
-            return min(old_position, len(self.new))
+            return 0  # in what the edit replaced at the start of the text
         o, n, length = self._kept[i]
         return n + min(old_position - o, length)
 
@@ -156,6 +345,14 @@ class TextDiff:
                 regions.append((lo, hi))
         return regions
 
+    def _change_deleting(self, old_position: int) -> tuple[int, int, int, int] | None:
+        i = bisect_right(self._change_starts, old_position) - 1
+        if i >= 0:
+            change = self._changes[i]
+            if change[0] <= old_position < change[0] + change[1]:
+                return change
+        return None
+
 
 def place(quote: Quote, *, old: str, new: str, diff: TextDiff | None = None) -> Placement:
     """Where `quote` (a passage of `old`) is in `new`. Pass `diff` to share one among comments."""
@@ -163,11 +360,11 @@ def place(quote: Quote, *, old: str, new: str, diff: TextDiff | None = None) -> 
         return Placement("exact", quote.start, quote.end)
     diff = diff or TextDiff(old, new)
     survived, first, last = diff.survivors(quote.start, quote.end)
-    if survived:
-        if new[first:last] == quote.exact:
-            return Placement("exact", first, last)
-        if survived >= SURVIVED_MIN * len(quote.exact):
-            return Placement("edited", first, last)
+    if survived and new[first:last] == quote.exact:
+        return Placement("exact", first, last)
+    if survived >= SURVIVED_MIN * len(quote.exact):
+        first, last = diff.widen(quote.start, quote.end, first, last)
+        return Placement("exact" if new[first:last] == quote.exact else "edited", first, last)
     return _search(quote, diff=diff, near=diff.position(quote.start))
 
 
@@ -178,12 +375,16 @@ def _similarity(a: str, b: str) -> float:
 
 
 def _context(quote: Quote, new: str, start: int, end: int) -> tuple[float, float]:
-    prefix = new[max(0, start - CONTEXT) : start]
-    suffix = new[end : end + CONTEXT]
-    # Compare the characters nearest the passage: a prefix cut short at the text's start still agrees.
-    p = _similarity(quote.prefix[-len(prefix) :] if prefix else "", prefix) if quote.prefix or prefix else 1.0
-    s = _similarity(quote.suffix[: len(suffix)], suffix) if quote.suffix or suffix else 1.0
-    return p, s
+    """How alike the characters either side of new `[start, end)` are to the quote's prefix and
+    suffix, compared over as many characters as the quote has. A prefix (or suffix) cut short by
+    the start (or end) of the old text is that much less evidence, an empty one none: a passage
+    at the very start of a text has nothing before it to agree with."""
+    prefix = new[max(0, start - len(quote.prefix)) : start]
+    suffix = new[end : end + len(quote.suffix)]
+    return (
+        _similarity(quote.prefix, prefix) * len(quote.prefix) / CONTEXT,
+        _similarity(quote.suffix, suffix) * len(quote.suffix) / CONTEXT,
+    )
 
 
 def _context_agrees(quote: Quote, prefix_score: float, suffix_score: float) -> bool:
