@@ -95,7 +95,7 @@ def test_a_teacher_comments_on_a_selection_and_it_stays_on_its_passage(browser_c
     expect(note.locator(f"a[href='#ref-{comment.pk}']")).to_have_count(1)
 
     for screen in (DESKTOP, PHONE):
-        member = factories.UserFactory(display_name="Paying Member")
+        member = factories.UserFactory(display_name=f"Paying Member {getattr(screen, 'name', 'desktop')}")
         factories.grant_membership(member)
         reader = browser_context(screen)
         log_in(reader, member, base_url=live_server.url)

@@ -77,7 +77,7 @@ def test_a_teacher_reviews_with_the_bank_and_marks_and_readers_see_what_they_may
     assert review.next_steps == f"Start. {COMMENT} End." and review.stars == 4
 
     for screen in (None, PHONE):
-        member = factories.UserFactory(display_name="Paying Member")
+        member = factories.UserFactory(display_name=f"Paying Member {getattr(screen, 'name', 'desktop')}")
         factories.grant_membership(member)
         member_context = browser_context(screen) if screen else browser_context()
         log_in(member_context, member, base_url=live_server.url)
