@@ -79,9 +79,14 @@ def _placed(essay: Any) -> QuerySet[MarginComment]:
     )
 
 
+def readable_comments(*, essay: Any) -> QuerySet[MarginComment]:
+    """The comments an ordinary reader of the whole essay sees beside it, in the text's order."""
+    return _public(_placed(essay))
+
+
 def comment_count(*, essay: Any) -> int:
     """How many comments readers of the whole essay see on it."""
-    return _public(_placed(essay)).count()
+    return readable_comments(essay=essay).count()
 
 
 def essay_comments_for(*, essay: Any, viewer: Any, visible: VisibleText) -> EssayComments:

@@ -29,7 +29,7 @@ from redink.catalogue.models import Essay
 from redink.core.links import site_url
 
 from .models import MarginComment
-from .selectors_comments import comment_count
+from .selectors_comments import readable_comments
 
 ANNO_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 MEDIA_TYPE = f'application/ld+json; profile="{ANNO_CONTEXT}"'
@@ -49,18 +49,7 @@ def _timestamp(moment: datetime) -> str:
 
 def exported_comments(*, essay: Essay) -> QuerySet[MarginComment]:
     """The comments an ordinary member reads beside the essay, in the order of the text."""
-    return (
-        MarginComment.objects.filter(
-            essay=essay,
-            text_version=essay.text_version,
-            is_hidden=False,
-            teacher__is_verified_teacher=True,
-            teacher__is_active=True,
-        )
-        .exclude(state=MarginComment.State.ORPHAN)
-        .select_related("teacher")
-        .order_by("start", "end", "id")
-    )
+    return readable_comments(essay=essay).select_related("teacher").order_by("start", "end", "id")
 
 
 def annotation_id(essay_url: str, comment: MarginComment) -> str:
@@ -107,7 +96,7 @@ def annotation_collection(*, essay: Essay, viewer: Any, request_or_base_url: Htt
         items = [annotation(comment, essay_url=essay_url) for comment in exported_comments(essay=essay)]
         total = len(items)
     else:
-        items, total = [], comment_count(essay=essay)
+        items, total = [], essay.comment_count  # stored with every comment change, as the page shows it
     return {
         "@context": ANNO_CONTEXT,
         "id": collection_id,
