@@ -505,7 +505,7 @@ def test_apply_approve_and_mark_in_a_browser(browser_context, live_server, axe, 
     expect(queue.locator(".messages")).to_contain_text("Approved: Applying Teacher is a verified teacher now")
 
     mine.goto("/teach/mark/")
-    expect(mine.get_by_role("link", name=essay.title)).to_be_visible()
+    expect(mine.get_by_role("link", name=essay.title, exact=True)).to_be_visible()
     expect(mine.locator(".account-nav").get_by_role("link", name="Mark essays")).to_be_visible()
     check(mine, (PHONE, DESKTOP))
     mine.goto("/teach/")

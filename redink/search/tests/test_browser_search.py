@@ -51,7 +51,7 @@ def test_results_page_without_javascript_and_did_you_mean(chromium_browser, live
         page.fill("#header-q", "cuban misile crisis")
         page.press("#header-q", "Enter")
         expect(page.get_by_text("Showing results for")).to_be_visible()
-        expect(page.get_by_role("link", name=TITLE)).to_be_visible()
+        expect(page.get_by_role("link", name=TITLE, exact=True)).to_be_visible()
     finally:
         context.close()
 

@@ -59,7 +59,7 @@ def test_upload_review_publish_and_refuse_a_copy(browser_context, live_server, a
     log_in(moderator_context, moderator, base_url=live_server.url)
     review = moderator_context.new_page()
     review.goto("/moderation/")
-    review.get_by_role("link", name=TITLE).click()
+    review.get_by_role("link", name=TITLE, exact=True).click()
     expect(review.get_by_role("heading", level=1)).to_have_text(TITLE)
     expect(review.locator(".extracted p").first).to_have_text(paragraphs[0])
     expect(review.get_by_text("No overlap with the library or the review queue.")).to_be_visible()
@@ -70,15 +70,15 @@ def test_upload_review_publish_and_refuse_a_copy(browser_context, live_server, a
 
     # The student's page, never reloaded, now says it is published and links to it.
     expect(row.locator(".status")).to_have_text("Published", timeout=15_000)
-    expect(row.get_by_role("link", name=TITLE)).to_be_visible()
+    expect(row.get_by_role("link", name=TITLE, exact=True)).to_be_visible()
 
     # A visitor finds it in its section and in search.
     visitor = browser_context().new_page()
     visitor.goto(section.get_absolute_url())
-    visitor.get_by_role("link", name=TITLE).click()
+    visitor.get_by_role("link", name=TITLE, exact=True).click()
     expect(visitor.get_by_role("heading", level=1)).to_have_text(TITLE)
     visitor.goto("/search/?q=Versailles+Weimar")
-    expect(visitor.locator(".search-results").get_by_role("link", name=TITLE)).to_be_visible()
+    expect(visitor.locator(".search-results").get_by_role("link", name=TITLE, exact=True)).to_be_visible()
 
     # Someone else uploads the same text: refused, naming only the published essay's title.
     copier_context = browser_context()
@@ -88,4 +88,4 @@ def test_upload_review_publish_and_refuse_a_copy(browser_context, live_server, a
     copied = theirs.locator("#uploads tbody tr").first
     expect(copied.locator(".status")).to_have_text("Rejected")
     expect(copied.locator(".reason")).to_have_text(f"It is a copy of “{TITLE}”, which is already in the library.")
-    expect(copied.locator(".reason").get_by_role("link", name=TITLE)).to_be_visible()
+    expect(copied.locator(".reason").get_by_role("link", name=TITLE, exact=True)).to_be_visible()
