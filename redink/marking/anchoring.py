@@ -52,9 +52,11 @@ FUZZY_QUOTE_MIN = 0.8
 FUZZY_SCORE_MIN = 0.5
 WEIGHTS = (50, 20, 20, 2)  # quote, prefix, suffix, position
 PAIRED_MIN = 0.5  # the share of the longer of two paragraphs a diff must keep for them to be one
+FINE_MAX = 4000  # texts (old and new together) longer than this are diffed by sentences first
 
 Diffs = dict[tuple[str, str], list[tuple[str, int]]]  # (old, new) -> the diff's (op, length) runs
 _PARAGRAPH = re.compile(r"[^\n]*\n+|[^\n]+")
+_SENTENCE = re.compile(r"[^.!?\n]*[.!?\n]+\s*|[^.!?\n]+")
 
 State = Literal["exact", "edited", "fuzzy", "orphan"]
 
@@ -100,9 +102,59 @@ def _paragraphs(text: str) -> list[str]:
 
 
 def _ops(old: str, new: str, *, cleanup: str) -> list[tuple[str, int]]:
+    """The diff of two texts as (op, length) runs. Short texts are diffed character by
+    character; longer ones sentence by sentence first (`_coarse_ops`), so that two long
+    unrelated texts cost milliseconds rather than the second a character diff of them takes."""
     if not old or not new:
         return [("-", len(old))] if old else [("+", len(new))] if new else []
+    if len(old) + len(new) > FINE_MAX:
+        return _coarse_ops(old, new, cleanup=cleanup)
     return fast_diff_match_patch.diff(old, new, timelimit=0, checklines=False, cleanup=cleanup)
+
+
+def _coarse_ops(old: str, new: str, *, cleanup: str) -> list[tuple[str, int]]:
+    """Diff sentence by sentence (each sentence, with the spaces after it, one symbol), then
+    character by character within each changed stretch of at most `FINE_MAX` characters; a
+    longer stretch is rewritten text, wholly deleted and inserted (a comment on it is then
+    searched for in the inserted text, where a moved passage is found)."""
+    symbols: dict[str, str] = {}
+
+    def encode(pieces: list[str]) -> str:
+        return "".join(symbols.setdefault(piece, chr(0x10000 + len(symbols))) for piece in pieces)
+
+    def changed(deleted: str, inserted: str) -> list[tuple[str, int]]:
+        if len(deleted) + len(inserted) <= FINE_MAX:
+            return _ops(deleted, inserted, cleanup=cleanup)
+        return [("-", len(deleted)), ("+", len(inserted))]
+
+    olds, news = _SENTENCE.findall(old), _SENTENCE.findall(new)
+    coarse = fast_diff_match_patch.diff(encode(olds), encode(news), timelimit=0, checklines=False, cleanup=cleanup)
+    ops: list[tuple[str, int]] = []
+    o = n = 0  # sentence indexes
+    deleted, inserted = "", ""
+    for op, count in coarse:
+        if op == "=":
+            ops.extend(changed(deleted, inserted))
+            deleted = inserted = ""
+            ops.append(("=", sum(map(len, olds[o : o + count]))))
+            o, n = o + count, n + count
+        elif op == "-":
+            deleted += "".join(olds[o : o + count])
+            o += count
+        else:
+            inserted += "".join(news[n : n + count])
+            n += count
+    ops.extend(changed(deleted, inserted))
+    # Adjacent runs of one kind (a fine diff ending as the next begins) become one.
+    merged: list[tuple[str, int]] = []
+    for op, length in ops:
+        if not length:
+            continue
+        if merged and merged[-1][0] == op:
+            merged[-1] = (op, merged[-1][1] + length)
+        else:
+            merged.append((op, length))
+    return merged
 
 
 def _kept_count(ops: list[tuple[str, int]]) -> int:

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from redink.marking.anchoring import CONTEXT, SHORT_QUOTE, Placement, TextDiff, place, quote_at
+from redink.marking.anchoring import CONTEXT, FINE_MAX, SHORT_QUOTE, Placement, TextDiff, place, quote_at
 
 OPENING = (
     "Shakespeare presents ambition as a force that corrupts whoever gives way to it. "
@@ -332,6 +332,46 @@ class TestTextDiff:
             for passage in (PASSAGE, "Lady Macbeth questions her husband's courage", "She calls on the spirits"):
                 found = place(on(OLD, passage), old=OLD, new=new)
                 assert (found.state, new[found.start : found.end]) == ("exact", passage)
+
+
+class TestLongParagraphs:
+    """A paragraph longer than FINE_MAX is diffed sentence by sentence first; its passages must
+    be found as they are in a short one."""
+
+    LONG = " ".join(
+        f"Sentence {n} of the chapter on the {word} weighs what the witnesses said about it."
+        for n, word in enumerate(["harvest", "famine", "census", "strike", "treaty"] * 12)
+    )
+
+    def test_the_paragraph_is_long_enough_to_be_diffed_by_sentences(self):
+        assert 2 * len(self.LONG) > FINE_MAX
+
+    def test_a_sentence_reworded_keeps_the_others_exact_and_marks_its_own_passage_edited(self):
+        old = essay(OPENING, self.LONG, ENDING)
+        new = old.replace(
+            "Sentence 30 of the chapter on the harvest weighs", "Sentence 30 of the chapter on the harvest judges"
+        )
+        kept = "Sentence 31 of the chapter on the famine weighs what the witnesses said"
+        assert placed(on(old, kept), old, new) == ("exact", kept)
+        reworded = on(old, "Sentence 30 of the chapter on the harvest weighs what the witnesses said")
+        assert placed(reworded, old, new) == (
+            "edited",
+            "Sentence 30 of the chapter on the harvest judges what the witnesses said",
+        )
+
+    def test_a_passage_in_a_paragraph_replaced_by_unrelated_text_is_an_orphan(self):
+        old = essay(OPENING, self.LONG, ENDING)
+        other = " ".join(f"Line {n} tells of a voyage north past the {n}th island." for n in range(120))
+        new = essay(OPENING, other, ENDING)
+        assert placed(on(old, "of the chapter on the strike weighs what the witnesses"), old, new) == ("orphan", "")
+        assert placed(on(old, ENDING[:40]), old, new) == ("exact", ENDING[:40])
+
+    def test_a_sentence_moved_from_a_rewritten_paragraph_into_the_new_text_is_found(self):
+        old = essay(OPENING, self.LONG, ENDING)
+        moved = "Sentence 7 of the chapter on the census weighs what the witnesses said about it."
+        other = " ".join(f"Line {n} tells of a voyage north past the {n}th island." for n in range(120))
+        new = essay(OPENING, other + " " + moved, ENDING)
+        assert placed(on(old, moved), old, new) == ("exact", moved)
 
 
 # Random edits away from a passage -------------------------------------------------------------
