@@ -216,3 +216,20 @@ class TestListingQueries:
         assert page.count("from your reading list</span></button>") == 1
         assert page.count("to your reading list</span></button>") == 1
         assert page.count("js/reading.js") == 1
+
+
+class TestSaveInSearchResults:
+    def test_visitors_get_a_save_link_on_each_result(self, client, section):
+        essay = factories.make_essay(section=section, title="Zebrafinch migration and the seasons")
+        page = page_text(client.get("/search/?q=zebrafinch"))
+        assert f"/accounts/login/?next=/reading-list/save/{essay.slug}/" in page
+        assert "csrfmiddlewaretoken" not in page
+
+    def test_signed_in_readers_save_from_the_results_and_see_them_saved(self, client, student, section):
+        saved = factories.make_essay(section=section, title="Zebrafinch song in spring")
+        factories.make_essay(section=section, title="Zebrafinch nests in autumn")
+        services.reading_list_save(user=student, essay=saved)
+        client.force_login(student)
+        page = page_text(client.get("/search/?q=zebrafinch"))
+        assert page.count("from your reading list</span></button>") == 1
+        assert page.count("to your reading list</span></button>") == 1
