@@ -237,6 +237,7 @@ REDINK_CONTACT_EMAIL = os.environ.get("REDINK_CONTACT_EMAIL") or parseaddr(DEFAU
 # and their postal address (optional; shown on those pages when set).
 REDINK_OPERATOR_NAME = os.environ.get("REDINK_OPERATOR_NAME") or SITE_NAME
 REDINK_OPERATOR_ADDRESS = os.environ.get("REDINK_OPERATOR_ADDRESS", "")
+REDINK_DATA_EXPORT_DAYS = env_int("REDINK_DATA_EXPORT_DAYS", 7)  # how long an "Export my data" link works
 
 # --- Static and media -----------------------------------------------------------------
 STATIC_URL = "/static/"

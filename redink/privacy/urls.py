@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_export
 
 app_name = "privacy"
 
@@ -11,4 +11,6 @@ urlpatterns = [
     path("licence/", views.licence, name="licence"),
     path("about/", views.about, name="about"),
     path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
+    path("privacy/export/", views_export.export_request, name="export"),
+    path("privacy/export/<str:token>/", views_export.export_download, name="export-download"),
 ]
