@@ -117,3 +117,17 @@ class PreviousDisplayName(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} (now {self.user.public_name})"
+
+
+class DeletionLog(models.Model):
+    """That an account was deleted, and when: a random token (shown to the person, to quote if
+    they contact us) and the date. Nothing in it leads back to the person."""
+
+    token = models.CharField(max_length=40, unique=True)
+    deleted_on = models.DateField()
+
+    class Meta:
+        ordering = ("-deleted_on", "-id")
+
+    def __str__(self) -> str:
+        return f"{self.token} ({self.deleted_on:%Y-%m-%d})"

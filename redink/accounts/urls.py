@@ -9,4 +9,6 @@ urlpatterns = [
     path("profile/", views.profile, name="profile"),
     path("profile/avatar/", views.avatar_upload, name="avatar-upload"),
     path("profile/avatar/remove/", views.avatar_delete, name="avatar-remove"),
+    path("delete/", views.delete_account, name="delete"),
+    path("delete/done/", views.account_deleted, name="deleted"),
 ]

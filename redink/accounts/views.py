@@ -5,6 +5,7 @@ from typing import Any
 from csp.decorators import csp_update
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import logout as auth_logout
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import redirect, render
@@ -12,9 +13,13 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from redink.billing import csp
 from redink.billing.gateway import billing_mode
+from redink.catalogue.models import Essay
+from redink.core.ratelimit import Rate, limit_check, limit_consume, wait_phrase
 
 from . import ages
 from .avatars import MAX_BYTES, AvatarRefused, avatar_remove, avatar_set
+from .deletion import DeletionRefused, account_delete, account_deletion_refusal
+from .deletion_forms import AccountDeleteForm
 from .forms import AvatarForm, ProfileForm
 from .selectors import account_access, author_find, author_page
 from .services import display_name_change, profile_visibility_set
@@ -108,3 +113,61 @@ def author(request: HttpRequest, name: str) -> HttpResponse:
         "indexable": ages.public_by_default(birth_year=found.author.birth_year),
     }
     return render(request, "accounts/author.html", context)
+
+
+# --- Delete my account ------------------------------------------------------------------------
+
+GOODBYE_SESSION_KEY = "redink_goodbye"
+
+
+def _deletion_rate() -> Rate:
+    return Rate(settings.REDINK_LOGIN_FAILURES_PER_ACCOUNT, settings.REDINK_LOGIN_WINDOW_SECONDS)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def delete_account(request: HttpRequest) -> HttpResponse:
+    """Confirm with the password, choose what happens to the essays, and delete the account."""
+    user: Any = request.user
+    refusal = account_deletion_refusal(user=user)
+    form = AccountDeleteForm(request.POST if request.method == "POST" else None, user=user)
+    context: dict[str, Any] = {
+        "form": form,
+        "refusal": refusal,
+        "has_password": user.has_usable_password(),
+        "published_count": Essay.objects.filter(author=user, status=Essay.Status.PUBLISHED).count(),
+    }
+    if request.method != "POST":
+        return render(request, "account/delete_confirm.html", context)
+    if refusal or not context["has_password"]:
+        return render(request, "account/delete_confirm.html", context, status=403)
+    ident = str(user.pk)
+    verdict = limit_check(scope="account-delete", ident=ident, rate=_deletion_rate())
+    if not verdict.allowed:
+        context["wait"] = wait_phrase(verdict.retry_after)
+        response = render(request, "account/delete_confirm.html", context, status=429)
+        response["Retry-After"] = str(verdict.retry_after)
+        return response
+    if not form.is_valid():
+        if form.has_error("password", code="wrong_password"):
+            limit_consume(scope="account-delete", ident=ident, rate=_deletion_rate())
+        return render(request, "account/delete_confirm.html", context, status=400)
+    try:
+        log = account_delete(user=user, essays=form.cleaned_data["essays"])
+    except DeletionRefused as refused:
+        form.add_error(None, str(refused))
+        return render(request, "account/delete_confirm.html", context, status=409)
+    auth_logout(request)
+    request.session[GOODBYE_SESSION_KEY] = log.token
+    return redirect("accounts:deleted")
+
+
+@require_safe
+def account_deleted(request: HttpRequest) -> HttpResponse:
+    """The goodbye page, once, with the deletion's token; anyone else is sent home."""
+    token = request.session.pop(GOODBYE_SESSION_KEY, "") if GOODBYE_SESSION_KEY in request.session else ""
+    if not token:
+        return redirect("/")
+    response = render(request, "account/deleted.html", {"token": token})
+    response["Cache-Control"] = "no-store, private"
+    return response

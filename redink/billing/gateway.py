@@ -49,6 +49,8 @@ class Gateway(Protocol):
 
     def subscriptions_list_live(self) -> list[dict[str, Any]]: ...
 
+    def subscription_cancel(self, *, subscription_id: str) -> dict[str, Any]: ...
+
 
 def billing_mode() -> BillingMode:
     if settings.STRIPE_SECRET_KEY:

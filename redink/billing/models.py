@@ -59,7 +59,16 @@ class Mode(models.TextChoices):
 class BillingCustomer(models.Model):
     """The Stripe customer that pays for a user (one per user and mode, created before Checkout)."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="billing_customers")
+    # Kept, detached from the person, when they delete their account: payment records are
+    # kept as tax law requires, and the Stripe id is the reference to them.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="billing_customers",
+        help_text="Empty once the person has deleted their account.",
+    )
     mode = models.CharField(max_length=5, choices=Mode.choices)
     stripe_id = models.CharField(max_length=100, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -88,9 +97,10 @@ class Subscription(models.Model):
         settings.AUTH_USER_MODEL,
         null=True,
         blank=True,
-        on_delete=models.CASCADE,
+        on_delete=models.SET_NULL,
         related_name="subscriptions",
-        help_text="Empty while the subscription cannot be tied to a Redink account.",
+        help_text="Empty while the subscription cannot be tied to a Redink account, or once its "
+        "person has deleted their account.",
     )
     customer_id = models.CharField(max_length=100, blank=True)
     plan = models.ForeignKey(Plan, null=True, blank=True, on_delete=models.SET_NULL, related_name="subscriptions")

@@ -159,3 +159,10 @@ def subscriptions_list_live() -> list[dict[str, Any]]:
     """Every subscription Stripe has not ended (its list leaves out canceled ones), as listed."""
     page = _client().v1.subscriptions.list(params={"limit": 100})
     return [subscription.to_dict() for subscription in page.auto_paging_iter()]
+
+
+@_calls_stripe
+def subscription_cancel(*, subscription_id: str) -> dict[str, Any]:
+    """End a subscription now, without a refund (its person is deleting their account)."""
+    subscription = _client().v1.subscriptions.cancel(subscription_id, params={"expand": SUBSCRIPTION_EXPAND})
+    return subscription.to_dict()

@@ -199,7 +199,8 @@ class Essay(models.Model):
 
     @property
     def author_name(self) -> str:
-        return self.author.public_name if self.author else "Anonymous"
+        # No author: they deleted their account and chose to leave their essays published.
+        return self.author.public_name if self.author else "Former contributor"
 
     @property
     def effective_preview_style(self) -> str:

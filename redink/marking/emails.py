@@ -71,8 +71,8 @@ def _review(kind: str, review_id: int) -> bool:
             body=render_to_string("marking/email/review_published.txt", context),
             to=author.email,
         )
-    if review.status != Review.Status.HIDDEN:
-        return False
+    if review.status != Review.Status.HIDDEN or review.teacher is None:
+        return False  # the teacher has deleted their account: nobody to tell
     return _send(
         f"Your review of “{review.essay.title}” has been hidden",
         "marking/email/review_hidden.txt",

@@ -17,6 +17,10 @@ from django.utils import timezone
 
 from redink.submissions.storage import submission_storage
 
+# Shown instead of a teacher's name once they have deleted their account: their published
+# reviews and margin comments stay, detached from them (`redink.accounts.deletion`).
+FORMER_TEACHER = "Former teacher"
+
 
 class TeacherApplication(models.Model):
     class Status(models.TextChoices):
@@ -112,7 +116,14 @@ class Review(models.Model):
         HIDDEN = "hidden", "Hidden by a moderator"
 
     essay = models.ForeignKey("catalogue.Essay", on_delete=models.CASCADE, related_name="reviews")
-    teacher = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reviews")
+    teacher = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="reviews",
+        help_text="Empty once the teacher has deleted their account.",
+    )
     stars = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(5)])
     strengths = models.TextField("what this essay does well")
     next_steps = models.TextField("what would lift it to the next grade")
@@ -134,7 +145,11 @@ class Review(models.Model):
         indexes = [models.Index(fields=["essay", "status"], name="review_essay_status")]
 
     def __str__(self) -> str:
-        return f"{self.teacher} on {self.essay} ({self.stars}★)"
+        return f"{self.teacher_name} on {self.essay} ({self.stars}★)"
+
+    @property
+    def teacher_name(self) -> str:
+        return self.teacher.public_name if self.teacher is not None else FORMER_TEACHER
 
     @property
     def is_published(self) -> bool:
@@ -188,7 +203,14 @@ class MarginComment(models.Model):
         ORPHAN = "orphan", "Lost its passage"
 
     essay = models.ForeignKey("catalogue.Essay", on_delete=models.CASCADE, related_name="margin_comments")
-    teacher = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="margin_comments")
+    teacher = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="margin_comments",
+        help_text="Empty once the teacher has deleted their account.",
+    )
     body = models.TextField("comment")
     exact = models.TextField(help_text="The passage, as it is in the text version below.")
     prefix = models.CharField(max_length=32, blank=True)
@@ -209,7 +231,11 @@ class MarginComment(models.Model):
         constraints = [models.CheckConstraint(condition=Q(end__gt=models.F("start")), name="margin_comment_not_empty")]
 
     def __str__(self) -> str:
-        return f"{self.teacher} on “{self.exact[:40]}”"
+        return f"{self.teacher_name} on “{self.exact[:40]}”"
+
+    @property
+    def teacher_name(self) -> str:
+        return self.teacher.public_name if self.teacher is not None else FORMER_TEACHER
 
     @property
     def is_orphan(self) -> bool:

@@ -70,7 +70,10 @@ class EssayComments:
 
 
 def _public(queryset: QuerySet[MarginComment]) -> QuerySet[MarginComment]:
-    return queryset.filter(is_hidden=False, teacher__is_verified_teacher=True, teacher__is_active=True)
+    # A former teacher's comments (teacher deleted their account) were kept because they were
+    # a verified teacher's (`redink.accounts.deletion`).
+    by_teacher = Q(teacher__is_verified_teacher=True, teacher__is_active=True) | Q(teacher__isnull=True)
+    return queryset.filter(by_teacher, is_hidden=False)
 
 
 def _placed(essay: Any) -> QuerySet[MarginComment]:
@@ -100,7 +103,7 @@ def essay_comments_for(*, essay: Any, viewer: Any, visible: VisibleText) -> Essa
         return EssayComments(count=0, paragraphs=_paragraphs(essay.body, [], viewer_id=None))
     comments = _placed(essay).select_related("teacher")
     if signed_in and viewer.is_staff:
-        shown = comments.filter(Q(teacher__is_verified_teacher=True) | Q(is_hidden=True))
+        shown = comments.filter(Q(teacher__is_verified_teacher=True) | Q(teacher__isnull=True) | Q(is_hidden=True))
     elif signed_in:
         shown = comments.filter(Q(pk__in=_public(comments).values("pk")) | Q(teacher=viewer))
     else:

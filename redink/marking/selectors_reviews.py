@@ -22,7 +22,7 @@ from django.db.models.functions import Coalesce
 from redink.access.visibility import can_read_full
 from redink.catalogue.models import Essay
 
-from .models import AssessmentObjective, Review, ReviewMark
+from .models import FORMER_TEACHER, AssessmentObjective, Review, ReviewMark
 from .services import may_review, review_total
 
 MAX_STARS = 5
@@ -61,7 +61,12 @@ class ReviewCard:
 
     @property
     def teacher_name(self) -> str:
-        return str(self.teacher.public_name)
+        return str(self.teacher.public_name) if self.teacher is not None else FORMER_TEACHER
+
+    @property
+    def teacher_is_verified(self) -> bool:
+        """A former teacher's reviews are kept only if they were a verified teacher's."""
+        return self.teacher is None or bool(self.teacher.is_verified_teacher)
 
     @property
     def is_edited(self) -> bool:

@@ -67,7 +67,7 @@ def annotation(comment: MarginComment, *, essay_url: str) -> dict[str, Any]:
         "created": _timestamp(comment.created_at),
         "modified": _timestamp(comment.modified_at),
         # The name other people see; never the e-mail address.
-        "creator": {"type": "Person", "name": comment.teacher.public_name},
+        "creator": {"type": "Person", "name": comment.teacher_name},
         "body": {"type": "TextualBody", "value": comment.body, "format": "text/plain"},
         "target": {
             "source": essay_url,

@@ -72,3 +72,23 @@ def subscription_retrieve(*, subscription_id: str) -> dict[str, Any]:
 
 def subscriptions_list_live() -> list[dict[str, Any]]:
     return [s for s in store.objects_of("subscription") if s["status"] != "canceled"]
+
+
+def subscription_cancel(*, subscription_id: str) -> dict[str, Any]:
+    """End the subscription now, as Stripe does; its `customer.subscription.deleted` event
+    follows once the caller's transaction commits, as Stripe's arrives after the call."""
+    from django.db import transaction
+
+    from ..stripe_api import StripeUnavailable
+    from .events import event_send
+
+    try:
+        stored = store.object_get(subscription_id, lock=True)
+    except store.NoSuchObject as exc:
+        raise StripeUnavailable(f"InvalidRequestError: {exc}") from exc
+    if stored["status"] != "canceled":
+        now = int(time.time())
+        stored.update(status="canceled", ended_at=now, canceled_at=stored.get("canceled_at") or now)
+        store.object_put(stored)
+        transaction.on_commit(lambda: event_send(type="customer.subscription.deleted", data_object=stored))
+    return subscription_retrieve(subscription_id=subscription_id)

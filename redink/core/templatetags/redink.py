@@ -20,9 +20,10 @@ def initials(name: str) -> str:
 
 
 @register.simple_tag
-def avatar(user: Any, size: int = 40) -> str:
-    """The user's uploaded avatar, or one generated from their display name."""
-    name = user.public_name if user is not None else "Anonymous"
+def avatar(user: Any, size: int = 40, fallback: str = "Anonymous") -> str:
+    """The user's uploaded avatar, or one generated from their display name (or from
+    `fallback`, such as "Former contributor", when there is no user)."""
+    name = user.public_name if user is not None else fallback
     if user is not None and getattr(user, "avatar", None):
         return format_html('<img class="avatar" src="{}" width="{}" height="{}" alt="">', user.avatar.url, size, size)
     hue = int(hashlib.sha256(name.encode()).hexdigest()[:4], 16) % 360

@@ -187,7 +187,7 @@ def hide(request: HttpRequest, comment_id: int) -> HttpResponse:
         except ValidationError as refused:
             error = " ".join(refused.messages)
         else:
-            messages.success(request, f"{comment.teacher.public_name}'s comment is hidden.")
+            messages.success(request, f"{comment.teacher_name}'s comment is hidden.")
             return redirect(_back(comment.essay, f"comment-{comment.pk}"))
     return render(
         request,
@@ -203,7 +203,7 @@ def show(request: HttpRequest, comment_id: int) -> HttpResponse:
     comment = get_object_or_404(MarginComment.objects.select_related("essay", "teacher"), pk=comment_id)
     if comment.is_hidden:
         comment_show(comment=comment, moderator=request.user)
-        messages.success(request, f"{comment.teacher.public_name}'s comment is shown again.")
+        messages.success(request, f"{comment.teacher_name}'s comment is shown again.")
     return redirect(_back(comment.essay, f"comment-{comment.pk}"))
 
 

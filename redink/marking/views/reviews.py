@@ -169,7 +169,7 @@ def hide(request: HttpRequest, review_id: int) -> HttpResponse:
         except ValidationError as refused:
             error = " ".join(refused.messages)
         else:
-            messages.success(request, f"{target.teacher.public_name}'s review is hidden; they have been told why.")
+            messages.success(request, f"{target.teacher_name}'s review is hidden; they have been told why.")
             return redirect(f"{target.essay.get_absolute_url()}#review-{target.pk}")
     return render(
         request,
@@ -185,7 +185,7 @@ def show(request: HttpRequest, review_id: int) -> HttpResponse:
     target = _review_for_moderation(review_id)
     if target.status == Review.Status.HIDDEN:
         review_show(review=target, moderator=request.user)
-        messages.success(request, f"{target.teacher.public_name}'s review is shown again.")
+        messages.success(request, f"{target.teacher_name}'s review is shown again.")
     return redirect(f"{target.essay.get_absolute_url()}#review-{target.pk}")
 
 
