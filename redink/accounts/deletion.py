@@ -213,7 +213,7 @@ def _redis_sessions_end(*, wanted: str) -> None:
 
 def _user_delete(user: User) -> list[tuple[Storage, str]]:
     """Delete the user row and what cascades from it, returning the stored files those rows named."""
-    collector = Collector(using=router.db_for_write(User))
+    collector = Collector(using=router.db_for_write(User), origin=user)
     collector.collect([user])
     files: list[tuple[Storage, str]] = []
     for instances in collector.data.values():
@@ -221,7 +221,7 @@ def _user_delete(user: User) -> list[tuple[Storage, str]]:
     for queryset in collector.fast_deletes:
         if isinstance(queryset, models.QuerySet):
             files += _stored_files(queryset)
-    user.delete()
+    collector.delete()  # what user.delete() does, with the collection already made
     return files
 
 

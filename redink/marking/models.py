@@ -22,6 +22,18 @@ from redink.submissions.storage import submission_storage
 FORMER_TEACHER = "Former teacher"
 
 
+def by_a_teacher(*, active: bool = False) -> Q:
+    """Reviews or margin comments written by a verified teacher (`active`: whose account is
+    active too), or kept after their teacher deleted their account: only a verified teacher's
+    are kept then, so an empty `teacher` counts as one."""
+    verified = (
+        Q(teacher__is_verified_teacher=True, teacher__is_active=True)
+        if active
+        else Q(teacher__is_verified_teacher=True)
+    )
+    return verified | Q(teacher__isnull=True)
+
+
 class TeacherApplication(models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", "Waiting for a moderator"

@@ -15,7 +15,7 @@ from django.db.models import Q, QuerySet
 
 from redink.access.visibility import VisibleText
 
-from .models import BankComment, MarginComment
+from .models import BankComment, MarginComment, by_a_teacher
 from .services import may_review
 
 STATE_NOTES = {
@@ -70,10 +70,7 @@ class EssayComments:
 
 
 def _public(queryset: QuerySet[MarginComment]) -> QuerySet[MarginComment]:
-    # A former teacher's comments (teacher deleted their account) were kept because they were
-    # a verified teacher's (`redink.accounts.deletion`).
-    by_teacher = Q(teacher__is_verified_teacher=True, teacher__is_active=True) | Q(teacher__isnull=True)
-    return queryset.filter(by_teacher, is_hidden=False)
+    return queryset.filter(by_a_teacher(active=True), is_hidden=False)
 
 
 def _placed(essay: Any) -> QuerySet[MarginComment]:
@@ -103,7 +100,7 @@ def essay_comments_for(*, essay: Any, viewer: Any, visible: VisibleText) -> Essa
         return EssayComments(count=0, paragraphs=_paragraphs(essay.body, [], viewer_id=None))
     comments = _placed(essay).select_related("teacher")
     if signed_in and viewer.is_staff:
-        shown = comments.filter(Q(teacher__is_verified_teacher=True) | Q(teacher__isnull=True) | Q(is_hidden=True))
+        shown = comments.filter(by_a_teacher() | Q(is_hidden=True))
     elif signed_in:
         shown = comments.filter(Q(pk__in=_public(comments).values("pk")) | Q(teacher=viewer))
     else:

@@ -9,13 +9,13 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Sum
 from django.utils import timezone
 
 from redink.catalogue.models import Essay
 from redink.catalogue.services import essay_changed
 
-from .models import AssessmentObjective, BankComment, MarkingEvent, Review, ReviewMark, TeacherApplication
+from .models import AssessmentObjective, BankComment, MarkingEvent, Review, ReviewMark, TeacherApplication, by_a_teacher
 from .rating import wilson_stars
 
 
@@ -260,9 +260,7 @@ def review_total(review: Review, marks: list[ReviewMark] | None = None) -> int |
 def essay_rating_refresh(*, essay_id: int) -> None:
     """Recompute the essay's review count, average stars, ranking score and "marked by a teacher"
     from its published reviews; listings, search and related lists follow on commit."""
-    # A former teacher's reviews (account deleted) were kept because they were a verified teacher's.
-    by_teacher = Q(teacher__is_verified_teacher=True) | Q(teacher__isnull=True)
-    totals = Review.objects.filter(by_teacher, essay_id=essay_id, status=Review.Status.PUBLISHED).aggregate(
+    totals = Review.objects.filter(by_a_teacher(), essay_id=essay_id, status=Review.Status.PUBLISHED).aggregate(
         count=Count("pk"), stars=Sum("stars")
     )
     count, stars = totals["count"] or 0, totals["stars"] or 0

@@ -100,6 +100,7 @@ def payments(user: Any) -> dict[str, Any]:
 
 
 def essays(user: Any) -> list[dict[str, Any]]:
+    from redink.access.visibility import essay_text_for
     from redink.catalogue.models import Essay
 
     rows = Essay.objects.filter(author=user).select_related("section__subject__level").order_by("created_at", "pk")
@@ -120,7 +121,7 @@ def essays(user: Any) -> list[dict[str, Any]]:
             "created_at": iso(e.created_at),
             "published_at": iso(e.published_at),
             "updated_at": iso(e.updated_at),
-            "text": e.body,
+            "text": "\n\n".join(essay_text_for(essay=e, viewer=user).blocks),
         }
         for e in rows
     ]

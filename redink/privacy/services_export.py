@@ -133,12 +133,3 @@ def data_export_check_expiry(*, export: DataExport) -> bool:
         data_export_expire(export=export)
         return True
     return export.status == DataExport.Status.EXPIRED
-
-
-def data_exports_discard(*, user: Any) -> None:
-    """Delete every export of `user` with its archive (for account deletion: the rows would go
-    with the user, but their files would stay on disk)."""
-    for export in DataExport.objects.filter(user=user):
-        if export.archive:
-            export.archive.delete(save=False)
-        export.delete()
