@@ -10,7 +10,16 @@ BEFORE = [("accounts", "0002_profile_fields_and_previous_names")]
 AFTER = [("accounts", "0004_display_name_unique_ignoring_case")]
 
 
+@pytest.fixture
+def back_to_the_latest_schema():
+    """Whatever the test leaves, every app ends on its latest migration for the tests after it."""
+    yield
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("back_to_the_latest_schema")
 def test_existing_duplicates_get_a_number_and_the_earliest_keeps_the_name():
     executor = MigrationExecutor(connection)
     executor.migrate(BEFORE)
