@@ -13,6 +13,7 @@ Register the fixtures from a `conftest.py` next to the tests:
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -119,9 +120,46 @@ def browser_context(chromium_browser: Browser, live_server: Any) -> Iterator[Cal
         contexts.append(context)
         return context
 
+    requests = _requests_in_flight(live_server)
     yield new_context
     for context in contexts:
         context.close()
+    # A page may have left a request running (the reading beacon fires as a page is left); the
+    # database is emptied after the test, on the connection the server shares, so wait for it.
+    if not requests.wait_until_idle(timeout=10):
+        pytest.fail("The live server was still answering a request 10 s after the test ended")
+
+
+class _CountingApp:
+    """The live server's WSGI application, counting the requests it is still answering."""
+
+    def __init__(self, app: Callable[..., Any]) -> None:
+        self.app = app
+        self.busy = 0
+        self.changed = threading.Condition()
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
+        with self.changed:
+            self.busy += 1
+        try:
+            return self.app(environ, start_response)
+        finally:
+            with self.changed:
+                self.busy -= 1
+                self.changed.notify_all()
+
+    def wait_until_idle(self, *, timeout: float) -> bool:
+        with self.changed:
+            return self.changed.wait_for(lambda: self.busy == 0, timeout=timeout)
+
+
+def _requests_in_flight(live_server: Any) -> _CountingApp:
+    httpd = live_server.thread.httpd
+    app = httpd.get_app()
+    if not isinstance(app, _CountingApp):
+        app = _CountingApp(app)
+        httpd.set_app(app)
+    return app
 
 
 @pytest.fixture

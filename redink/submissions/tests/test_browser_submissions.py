@@ -86,6 +86,6 @@ def test_upload_review_publish_and_refuse_a_copy(browser_context, live_server, a
     theirs = copier_context.new_page()
     upload(theirs, path=document, section=section)
     copied = theirs.locator("#uploads tbody tr").first
-    expect(copied.locator(".status")).to_have_text("Rejected")
+    expect(copied.locator(".status")).to_have_text("Rejected", timeout=15_000)
     expect(copied.locator(".reason")).to_have_text(f"It is a copy of “{TITLE}”, which is already in the library.")
     expect(copied.locator(".reason").get_by_role("link", name=TITLE, exact=True)).to_be_visible()
