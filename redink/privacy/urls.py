@@ -12,5 +12,5 @@ urlpatterns = [
     path("about/", views.about, name="about"),
     path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
     path("privacy/export/", views_export.export_request, name="export"),
-    path("privacy/export/<str:token>/", views_export.export_download, name="export-download"),
+    path("privacy/export/<slug:token>/", views_export.export_download, name="export-download"),
 ]
