@@ -17,6 +17,7 @@ from redink.related.selectors import related_for_page
 
 from . import selectors
 from .models import Essay, Level, Section, Subject
+from .parts import essay_parts
 from .readers import reader_arrive
 from .seo import essay_json_ld, meta_description
 
@@ -130,11 +131,14 @@ def essay_page(request: HttpRequest, slug: str) -> HttpResponse:
         raise Http404("No essay has that address.")
     if essay.status == Essay.Status.WITHDRAWN:
         return render(request, "catalogue/withdrawn.html", {"essay": essay}, status=410)
-    from redink.marking.selectors_comments import essay_comments_for, reattaching
-    from redink.marking.selectors_reviews import essay_reviews_for
+    from redink.marking.selectors_comments import reattaching
 
     visible = essay_text_for(essay=essay, viewer=request.user)
-    comments = essay_comments_for(essay=essay, viewer=request.user, visible=visible)
+    # The text, reviews and rating line, kept rendered per kind of reader (`parts.py`); a
+    # teacher's or moderator's own are rendered on every request, with their controls.
+    parts = essay_parts(request=request, essay=essay, visible=visible)
+    comments = parts.comments
+    can_comment = bool(comments and comments.can_comment)
     description = meta_description(essay)
     return render(
         request,
@@ -142,21 +146,20 @@ def essay_page(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "essay": essay,
             "visible": visible,
+            "parts": parts,
             "meta_description": description,
             "json_ld": essay_json_ld(essay, description=description),
             "canonical_url": settings.SITE_URL + essay.get_absolute_url(),
             "related": related_for_page(essay=essay),
             # What the closed sites say under a preview, from real figures (cached for minutes).
             "figures": None if visible.is_complete else selectors.library_figures(),
-            # Stars, names and marks for everyone; what the teachers wrote only for full readers.
-            "reviews": essay_reviews_for(essay=essay, viewer=request.user),
-            # Margin comments for those who read the whole essay; their number for everyone.
-            "comments": comments,
-            # A teacher's form: a comment being re-attached, and what a refused comment said.
+            # A teacher's own: the comment form, a comment being re-attached, and what a refused
+            # comment said (None for every other reader).
+            "comments": comments if can_comment else None,
             "reattach": reattaching(essay=essay, viewer=request.user, comment_id=request.GET.get("reattach"))
-            if comments.can_comment
+            if can_comment
             else None,
-            "comment_draft": request.session.pop("comment_draft", "") if comments.can_comment else "",
+            "comment_draft": request.session.pop("comment_draft", "") if can_comment else "",
         },
     )
 

@@ -259,10 +259,11 @@ class TestUnderThePreview:
 
     def test_the_page_costs_a_fixed_few_queries(self, client, essay, member):
         """The essay with its taxonomy and author in one query, its related cards (in the same
-        query on PostgreSQL), the library's figures by key; a member adds the session, the
+        query on PostgreSQL), its rendered text and reviews and the library's figures by key
+        (queries only while the cache is SQLite's own table); a member adds the session, the
         account, the entitlement and their reading list (for "Save" or "Saved"), and needs no
         figures."""
-        for viewer, most in ((None, 3), (member, 6)):
+        for viewer, most in ((None, 4), (member, 7)):
             if viewer:
                 client.force_login(viewer)
             client.get(essay.get_absolute_url())
