@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: run test lint install bench-search bench-related bench-import bench-anchoring clean
+.PHONY: run test lint install bench-search bench-related bench-import bench-anchoring bench-load bench-page clean prod-up prod-down
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Redink needs Python 3.11 or newer")'
@@ -20,6 +20,18 @@ run: install
 	DEBUG=1 $(BIN)/python manage.py migrate --noinput
 	DEBUG=1 $(BIN)/python manage.py load_demo
 	DEBUG=1 $(BIN)/python manage.py rundemo
+
+## The production stack on loopback from this machine's PostgreSQL and Redis: migrations, 2 gunicorn
+## workers, 1 task worker, the scheduler and nginx on http://127.0.0.1:8080 (docs/deploy.md).
+## Run as a module, not through manage.py: it starts Django processes and needs no settings itself.
+PROD_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/redink_prod
+PROD_REDIS_URL    ?= redis://127.0.0.1:6379/2
+prod-up: install
+	DATABASE_URL=$(PROD_DATABASE_URL) REDIS_URL=$(PROD_REDIS_URL) $(BIN)/python -m redink.ops.stack up
+
+## Stop exactly the processes prod-up started (by the pids it recorded in .prod/pids/).
+prod-down:
+	$(BIN)/python -m redink.ops.stack down
 
 ## Run the whole test suite (DATABASE_URL picks the database; SQLite by default).
 test: install
@@ -60,6 +72,18 @@ bench-anchoring: install
 	rm -f $(call bench_db,anchoring)*
 	DEBUG=1 DATABASE_URL=sqlite:///$(call bench_db,anchoring) $(BIN)/python manage.py migrate -v0
 	DEBUG=1 DATABASE_URL=sqlite:///$(call bench_db,anchoring) $(BIN)/python manage.py bench_anchoring $(BENCH_ARGS)
+
+## Mixed load through nginx on PostgreSQL and Redis at 200 requests/s (BENCH_LOAD_SECONDS=600 for the
+## full run); fails on any error or 5xx. Each corpus size keeps a database of its own, reused by later runs.
+BENCH_LOAD_SECONDS  ?= 20
+BENCH_LOAD_DATABASE ?= postgres://postgres@127.0.0.1:5432/redink_bench_load_$(BENCH_ESSAYS)
+BENCH_LOAD_REDIS    ?= redis://127.0.0.1:6379/14
+bench-load: install
+	DEBUG=1 DATABASE_URL=$(BENCH_LOAD_DATABASE) REDIS_URL=$(BENCH_LOAD_REDIS) $(BIN)/python manage.py bench_load --essays $(BENCH_ESSAYS) --seconds $(BENCH_LOAD_SECONDS) $(BENCH_ARGS)
+
+## The essay page on one gunicorn process: server time, and its share of nginx static throughput (after bench-load).
+bench-page: install
+	DEBUG=1 DATABASE_URL=$(BENCH_LOAD_DATABASE) REDIS_URL=$(BENCH_LOAD_REDIS) $(BIN)/python manage.py bench_page $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -6,6 +6,7 @@ DEBUG=0, SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL and REDIS_URL (see .env.example
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from email.utils import parseaddr
 from pathlib import Path
@@ -81,11 +82,15 @@ INSTALLED_APPS = [
     "redink.marking",
     "redink.privacy",
     "redink.reading",
+    "redink.ops",
     "redink.demo",
     "redink.corpus",
 ]
 
 MIDDLEWARE = [
+    # First: request ids and latency for everything below, and the health checks and metrics
+    # answered before the host check (redink/ops/middleware.py).
+    "redink.ops.middleware.RequestMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "redink.core.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -127,7 +132,11 @@ TEMPLATES = [
 
 # --- Database -------------------------------------------------------------------------
 DATABASE_URL = os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}"
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("CONN_MAX_AGE", 60))}
+# Connections are kept for CONN_MAX_AGE seconds, and each is checked before a request reuses it
+# (CONN_HEALTH_CHECKS): after PostgreSQL restarts, a connection it closed is replaced, not failed on.
+DATABASES = {
+    "default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("CONN_MAX_AGE", 60), conn_health_checks=True)
+}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
@@ -139,20 +148,45 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 10,
     }
+# A PostgreSQL read replica (streaming replication of DATABASE_URL's database): visitors' essay
+# pages, listings and search read from it; signed-in users, every write, and a browser's requests
+# for REDINK_REPLICA_PIN_SECONDS after its own last write use the primary (redink/ops/replica.py).
+DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
+REDINK_REPLICA_PIN_SECONDS = env_float("REDINK_REPLICA_PIN_SECONDS", 10.0)
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(
+        DATABASE_REPLICA_URL, conn_max_age=env_int("CONN_MAX_AGE", 60), conn_health_checks=True
+    )
+    if DATABASES["replica"]["ENGINE"] != DATABASES["default"]["ENGINE"]:
+        raise ImproperlyConfigured("DATABASE_REPLICA_URL must be a replica of DATABASE_URL's database (same engine).")
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}  # tests read the one test database through it
+    DATABASE_ROUTERS = ["redink.ops.routers.ReplicaRouter"]
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+        "redink.ops.replica.ReplicaMiddleware",
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache, sessions, tasks -----------------------------------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "")
 CACHES: dict[str, dict[str, object]]
 if REDIS_URL:
+    # Fails open (redink/ops/cache.py): with Redis down, reads miss and writes are dropped, so
+    # pages are still served; the short timeouts bound the wait on a Redis that hangs.
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "redink.ops.cache.FailOpenRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "redink"),
+            "OPTIONS": {
+                "socket_connect_timeout": env_float("REDIS_CONNECT_TIMEOUT", 0.5),
+                "socket_timeout": env_float("REDIS_TIMEOUT", 0.5),
+            },
         }
     }
-    SESSION_ENGINE = "django.contrib.sessions.backends.cache"
+    # Sessions are read from Redis and written to both: with Redis down they come from the
+    # database, so signed-in users stay signed in.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     # The database cache: shared by every process on the one database, so rate limits and the
     # readings' de-duplication count once however many processes serve (never a process's own
@@ -169,7 +203,8 @@ else:
 TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "rq" if REDIS_URL else "database")
 _TASK_BACKENDS = {
     "database": {"BACKEND": "django_tasks_db.DatabaseBackend"},
-    "rq": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]},
+    # RQ, but a task that cannot reach Redis is kept in the database and queued later (redink/ops/retries.py).
+    "rq": {"BACKEND": "redink.ops.retries.RQBackend", "QUEUES": ["default"]},
     "immediate": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
 }
 if TASKS_BACKEND not in _TASK_BACKENDS:
@@ -178,6 +213,10 @@ TASKS = {"default": _TASK_BACKENDS[TASKS_BACKEND]}
 if TASKS_BACKEND == "rq":
     INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
     RQ_QUEUES = {"default": {"URL": REDIS_URL}}
+# Retries of failed tasks (redink/ops/retries.py): runs in all, and the backoff's base and cap.
+REDINK_TASK_RETRY_ATTEMPTS = env_int("REDINK_TASK_RETRY_ATTEMPTS", 5)
+REDINK_TASK_RETRY_BASE_SECONDS = env_float("REDINK_TASK_RETRY_BASE_SECONDS", 30.0)
+REDINK_TASK_RETRY_MAX_SECONDS = env_float("REDINK_TASK_RETRY_MAX_SECONDS", 1800.0)
 
 # --- Accounts -------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -286,6 +325,12 @@ REDINK_PREVIEW_MAX_WORDS = env_int("REDINK_PREVIEW_MAX_WORDS", 800)
 REDINK_PREVIEW_STYLE = os.environ.get("REDINK_PREVIEW_STYLE", "lead")
 # How long a shared cache (nginx, a CDN) may keep an anonymous page, in seconds.
 REDINK_SHARED_CACHE_SECONDS = env_int("REDINK_SHARED_CACHE_SECONDS", 300)
+# nginx's page cache on this machine (its proxy_cache_path, levels and proxy_cache_key, as in
+# deploy/nginx.conf): when set, publishing, editing or withdrawing an essay deletes its cached
+# pages at once (redink.ops.purge). Unset, they change within REDINK_SHARED_CACHE_SECONDS.
+REDINK_NGINX_CACHE_DIR = os.environ.get("REDINK_NGINX_CACHE_DIR", "")
+REDINK_NGINX_CACHE_LEVELS = os.environ.get("REDINK_NGINX_CACHE_LEVELS", "1:2")
+REDINK_NGINX_CACHE_KEY = os.environ.get("REDINK_NGINX_CACHE_KEY", "$scheme$request_uri")
 REDINK_PAGE_SIZE = env_int("REDINK_PAGE_SIZE", 20)
 # One reading per visitor per essay in this window, counted by the uncached beacon.
 REDINK_READ_DEDUP_SECONDS = env_int("REDINK_READ_DEDUP_SECONDS", 1800)
@@ -293,13 +338,39 @@ REDINK_READ_DEDUP_SECONDS = env_int("REDINK_READ_DEDUP_SECONDS", 1800)
 # of its essays has been published, edited or withdrawn since they were last taken.
 REDINK_RELATED_REBUILD_AFTER = env_float("REDINK_RELATED_REBUILD_AFTER", 0.1)
 
+# --- Operations: health, metrics, logs (redink/ops) ---------------------------------------
+# Logs: "json" (one object a line, with the request's id; the default in production) or "plain"
+# (the demo's default).
+LOG_FORMAT = os.environ.get("LOG_FORMAT") or ("plain" if DEBUG else "json")
+if LOG_FORMAT not in {"json", "plain"}:
+    raise ImproperlyConfigured("LOG_FORMAT must be json or plain")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "redink.ops.logs.RequestIdFilter"}},
+    "formatters": {
+        "json": {"()": "redink.ops.logs.JsonFormatter"},
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["request_id"]},
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
+# /readyz is not ready once the oldest queued task has waited longer than this (workers down or
+# overwhelmed); each of its checks of Redis gives up after REDINK_READY_TIMEOUT_SECONDS.
+REDINK_READY_MAX_QUEUE_AGE_SECONDS = env_int("REDINK_READY_MAX_QUEUE_AGE_SECONDS", 600)
+REDINK_READY_TIMEOUT_SECONDS = env_float("REDINK_READY_TIMEOUT_SECONDS", 1.0)
+# /metrics answers clients in these networks (CIDRs, the client's address as the rate limits see
+# it, TRUSTED_PROXY_COUNT honoured) or sending "Authorization: Bearer <REDINK_METRICS_TOKEN>".
+REDINK_METRICS_NETWORKS = env_list("REDINK_METRICS_NETWORKS", ["127.0.0.0/8", "::1/128"])
+for _cidr in REDINK_METRICS_NETWORKS:
+    try:
+        ipaddress.ip_network(_cidr, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(f"REDINK_METRICS_NETWORKS: {_cidr!r} is not a network (e.g. 10.0.0.0/8)") from None
+REDINK_METRICS_TOKEN = os.environ.get("REDINK_METRICS_TOKEN", "")
 
 # --- Submissions: uploads, originality checks, moderation, takedowns -----------------------
 # A file over this size is refused while it arrives and nothing of it is stored (bytes;

@@ -91,6 +91,7 @@ urlpatterns = [
     path("contact/", core_views.contact, name="contact"),
     path("site-map/", core_views.site_map, name="site-map"),
     path("search/", include("redink.search.urls")),
+    path("", include("redink.ops.urls")),  # /healthz, /readyz, /metrics
     path("", include("redink.privacy.urls")),
     path("", include("redink.reading.urls")),
     path("authors/", include("redink.accounts.author_urls")),

@@ -35,6 +35,9 @@ RESERVED_LEVEL_SLUGS = frozenset(
         "terms",
         "licence",
         "unsubscribe",
+        "healthz",
+        "readyz",
+        "metrics",
     }
 )
 

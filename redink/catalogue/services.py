@@ -85,6 +85,11 @@ def essay_changed(*, essay_id: int) -> None:
 
     related_forget_unpublished(essay_id=essay_id)
     _refresh_on_commit(essay_id)
+    if _collecting.get() is None:  # a bulk import's pages change within the cache lifetime
+        from redink.ops.purge import purge_essays_on_commit
+
+        # Visitors see the change at once, not when nginx's copy of its pages expires.
+        purge_essays_on_commit(essay_ids=[essay_id])
 
 
 def _refresh_on_commit(essay_id: int) -> None:
@@ -101,10 +106,12 @@ def essays_delete(*, essay_ids: Collection[int]) -> int:
     """Delete essays for good. They leave every related list first (the lists' cards are copies
     that no cascade reaches), and their search rows go once this commits. Returns how many
     essays were deleted."""
+    from redink.ops.purge import purge_essays_on_commit
     from redink.related.services import related_forget
 
     ids = sorted(set(essay_ids))
     with transaction.atomic():
+        purge_essays_on_commit(essay_ids=ids)  # their pages are named while they still exist
         related_forget(essay_ids=ids)
         deleted = Essay.objects.filter(pk__in=ids).delete()[1].get(Essay._meta.label, 0)
         for essay_id in ids:  # they have left the lists above: only the search rows remain

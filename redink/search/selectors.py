@@ -10,6 +10,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from redink.access.visibility import reads_everything
 from redink.catalogue.models import Essay, Level, Section, Subject
+from redink.ops.metrics import timed_search
 
 from .backends import get_backend
 from .backends.base import MARK_END, MARK_START, SORT_ALIASES, SORTS, SearchRequest, TitleSuggestion
@@ -119,6 +120,7 @@ def search_essays(*, raw: str, params: dict[str, Any], viewer: Any) -> SearchRes
     full_access = reads_everything(viewer)
     results.phrases_as_words = not full_access and parsed.has_phrases
 
+    @timed_search  # the search latency metric (redink.ops.metrics)
     def run(query: ParsedQuery) -> Any:
         return backend.search(
             SearchRequest(

@@ -24,15 +24,13 @@ from __future__ import annotations
 
 import json
 import re
-from collections import deque
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
-from urllib.parse import unquote, urljoin, urlsplit
+from urllib.parse import urlsplit
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver, resolve
+from django.urls import resolve
 from django.urls.exceptions import Resolver404
 
 from redink.access.visibility import essay_text_for
@@ -42,13 +40,13 @@ from redink.marking.comments import comment_add, comment_hide
 from redink.marking.models import AssessmentObjective, BankComment, MarginComment, MarkBand, Review
 from redink.marking.selectors_comments import comment_count
 from redink.marking.services import ReviewInput, review_hide, review_save
+from redink.testing import leaks
 from redink.testing.factories import SectionFactory, SubjectFactory, UserFactory, make_essay
+from redink.testing.leaks import Fetched, Responses, urls_for_every_pattern
 
 # Every sentence carries two markers, so a search for one of them that echoes the query
 # still reveals a leak through the other.
 MARKER = re.compile(r"mk\d{2}w\d{3}[xy]")
-# A safety stop: the test fails if the crawl would need more pages than this.
-MAX_PAGES = 20000
 
 
 def marker(essay_no: int, sentence_no: int) -> str:
@@ -310,89 +308,25 @@ def leak_world(db, student) -> LeakWorld:  # type: ignore[no-untyped-def]
     return world
 
 
-def _walk(patterns, prefix: str = ""):  # type: ignore[no-untyped-def]
-    for pattern in patterns:
-        if isinstance(pattern, URLResolver):
-            yield from _walk(pattern.url_patterns, prefix + _regex_of(pattern))
-        elif isinstance(pattern, URLPattern):
-            yield prefix + _regex_of(pattern), pattern
+def crawl(client: Client, start: set[str]) -> Responses:
+    """GET every start URL and every same-site link found, breadth first (redink.testing.leaks)."""
 
-
-def _regex_of(pattern) -> str:  # type: ignore[no-untyped-def]
-    return pattern.pattern.regex.pattern.lstrip("^").rstrip("$").replace("\\Z", "")
-
-
-_GROUP = re.compile(r"\(\?P<(\w+)>(?:[^()]|\([^()]*\))*\)")
-
-
-def urls_for_every_pattern(bindings: list[dict[str, str]]) -> set[str]:
-    urls: set[str] = set()
-    for regex, pattern in _walk(get_resolver().url_patterns):
-        names = _GROUP.findall(regex)
-        unknown = [n for n in names if n not in bindings[0]]
-        assert not unknown, (
-            f"The leak crawl cannot fill {unknown} in the URL pattern {regex!r} ({pattern.name}); "
-            "add values for them to the leak_world bindings."
-        )
-        for binding in bindings:
-            path = _GROUP.sub(lambda m, b=binding: b[m.group(1)], regex)  # type: ignore[misc]
-            path = path.replace("\\", "")
-            urls.add("/" + path)
-    return urls
-
-
-class _Links(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__()
-        self.links: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        for name, value in attrs:
-            if name in {"href", "src", "action"} and value:
-                self.links.append(value)
-
-
-def crawl(client: Client, start: set[str]) -> dict[str, tuple[int, str]]:
-    """GET every start URL and every same-site link found, breadth first."""
-    seen: dict[str, tuple[int, str]] = {}
-    queue = deque(sorted(start))
-    while queue and len(seen) < MAX_PAGES:
-        url = queue.popleft()
-        if url in seen:
-            continue
+    def fetch(url: str) -> Fetched:
         response = client.get(url)
         raw = b"".join(response.streaming_content) if response.streaming else response.content
-        body = raw.decode("utf-8", errors="replace")
-        headers = "\n".join(f"{k}: {v}" for k, v in response.headers.items())
-        seen[url] = (response.status_code, headers + "\n" + body)
-        targets = []
-        if response.has_header("Location"):
-            targets.append(response["Location"])
-        if "html" in response.get("Content-Type", "") or "xml" in response.get("Content-Type", ""):
-            parser = _Links()
-            parser.feed(body)
-            targets += parser.links
-            targets += re.findall(r"<loc>([^<]+)</loc>", body)
-        for target in targets:
-            absolute = urljoin(url, target)
-            parts = urlsplit(absolute)
-            if parts.netloc not in ("", "testserver", "127.0.0.1:8000") or parts.scheme not in ("", "http", "https"):
-                continue
-            local = parts.path + (f"?{parts.query}" if parts.query else "")
-            if local not in seen:
-                queue.append(local)
-    assert not queue, f"the crawl stopped at {MAX_PAGES} pages with {len(queue)} links unvisited"
-    return seen
+        return Fetched(response.status_code, list(response.headers.items()), raw.decode("utf-8", errors="replace"))
+
+    return leaks.crawl(fetch, start, hosts=["testserver", "127.0.0.1:8000"])
+
+
+def markers_in(text: str) -> set[str]:
+    return set(MARKER.findall(text))
 
 
 def assert_no_leak(world: LeakWorld, responses: dict[str, tuple[int, str]], who: str) -> None:
-    leaks = {
-        # A page may repeat what the requester typed into it (a search box); nothing more.
-        url: sorted((set(MARKER.findall(text)) & world.hidden) - set(MARKER.findall(unquote(url))))[:5]
-        for url, (_, text) in responses.items()
-    }
-    leaks = {url: found for url, found in leaks.items() if found}
-    assert not leaks, f"hidden text reached {who} at: {leaks}"
+    # A page may repeat what the requester typed into it (a search box); nothing more.
+    found = leaks.leaks_in(responses, world.hidden, markers_in)
+    assert not found, f"hidden text reached {who} at: {found}"
     for path, (visible, opening) in world.shown.items():
         status, text = responses[path]
         assert status == 200, f"{path} answered {status}"
