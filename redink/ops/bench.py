@@ -132,7 +132,8 @@ def page_ratios(
     stack: Stack, *, essay_path: str, cookie: str, seconds: int, web_direct: bool = False
 ) -> dict[str, Any]:
     """`wrk` on nginx serving the page as a file, on the anonymous page from nginx's cache, and on
-    a member's page (past the cache, to Django; `web_direct`: straight to gunicorn)."""
+    a member's page (past the cache, to Django; `web_direct`: straight to gunicorn), each
+    against its own bytes as a file, in alternating turns (`_interleaved`)."""
     page_url = stack.url + essay_path
     for _ in range(2):
         status, body, _ = fetch(page_url)  # the second answer comes from nginx's cache
@@ -142,13 +143,18 @@ def page_ratios(
     status, member_body, _ = fetch(member_url, {"Cookie": cookie})
     if status != 200:
         raise RuntimeError(f"{member_url} answered {status} to the member")
-    static = loadgen.run_wrk(static_copy(stack, body, name="page.html"), seconds=seconds)
-    cached = loadgen.run_wrk(page_url, seconds=seconds)
-    member_static = loadgen.run_wrk(static_copy(stack, member_body, name="member.html"), seconds=seconds)
-    member = loadgen.run_wrk(member_url, seconds=seconds, connections=4, headers={"Cookie": cookie})
+    static, cached, cached_share = _interleaved(
+        lambda s: loadgen.run_wrk(static_copy(stack, body, name="page.html"), seconds=s),
+        lambda s: loadgen.run_wrk(page_url, seconds=s),
+        seconds=seconds,
+    )
+    member_static, member, member_share = _interleaved(
+        lambda s: loadgen.run_wrk(static_copy(stack, member_body, name="member.html"), seconds=s),
+        lambda s: loadgen.run_wrk(member_url, seconds=s, connections=4, headers={"Cookie": cookie}),
+        seconds=seconds,
+    )
 
-    def row(result: loadgen.WrkResult, reference: loadgen.WrkResult) -> dict[str, Any]:
-        share = result.requests_per_s / reference.requests_per_s if reference.requests_per_s else None
+    def row(result: loadgen.WrkResult, share: float | None) -> dict[str, Any]:
         return {
             "requests_per_s": round(result.requests_per_s, 1),
             "to_static": round(share, 4) if share is not None else None,
@@ -160,11 +166,36 @@ def page_ratios(
     return {
         "page_bytes": len(body),
         "member_page_bytes": len(member_body),
-        "static": row(static, static),
-        "anonymous_cached": row(cached, static),
-        "member_static": row(member_static, member_static),
-        "member": row(member, member_static),
+        "static": row(static, 1.0),
+        "anonymous_cached": row(cached, cached_share),
+        "member_static": row(member_static, 1.0),
+        "member": row(member, member_share),
     }
+
+
+# A shared machine's load comes and goes within seconds: one run of each, one after the other,
+# put a third of a difference down to the moment. Each pair is measured in ROUNDS alternating
+# turns, and the share is the median of the turns' shares.
+ROUNDS = 3
+
+
+def _interleaved(
+    reference: Callable[[int], loadgen.WrkResult], measured: Callable[[int], loadgen.WrkResult], *, seconds: int
+) -> tuple[loadgen.WrkResult, loadgen.WrkResult, float | None]:
+    """`reference` and `measured` in turns of about seconds / ROUNDS each: the runs with the
+    median rates, and the median of each turn's share of the reference."""
+    turn = max(1, round(seconds / ROUNDS))
+    pairs = [(reference(turn), measured(turn)) for _ in range(ROUNDS)]
+    shares = [m.requests_per_s / r.requests_per_s for r, m in pairs if r.requests_per_s]
+
+    def median_run(runs: list[loadgen.WrkResult]) -> loadgen.WrkResult:
+        return sorted(runs, key=lambda run: run.requests_per_s)[len(runs) // 2]
+
+    return (
+        median_run([r for r, _ in pairs]),
+        median_run([m for _, m in pairs]),
+        statistics.median(shares) if shares else None,
+    )
 
 
 def print_load(write: Callable[[str], Any], report: dict[str, Any]) -> None:
