@@ -71,6 +71,8 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "csp",
+    "corsheaders",
+    "ninja",  # the JSON API's Swagger UI files (static/ninja/), served by our own docs page
     "redink.core",
     "redink.accounts",
     "redink.catalogue",
@@ -85,6 +87,7 @@ INSTALLED_APPS = [
     "redink.ops",
     "redink.demo",
     "redink.corpus",
+    "redink.api",
 ]
 
 MIDDLEWARE = [
@@ -95,10 +98,15 @@ MIDDLEWARE = [
     "redink.core.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "redink.core.middleware.SharedCacheMiddleware",
+    # CORS headers for /api/v1/ only (CORS_URLS_REGEX), before CommonMiddleware as its docs ask,
+    # and outside the API's rate limit, so a 429 carries them too.
+    "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Requests per token and per address under /api/ (redink/api/ratelimits.py).
+    "redink.api.ratelimits.ApiRateLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "redink.core.middleware.MethodNotAllowedPageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -475,6 +483,23 @@ REDINK_UPLOADS_PER_HOUR = env_int("REDINK_UPLOADS_PER_HOUR", 10)
 REDINK_UPLOADS_PER_DAY = env_int("REDINK_UPLOADS_PER_DAY", 30)
 # Teacher application forms one user may send a day (each may carry an evidence file).
 REDINK_TEACHER_APPLICATIONS_PER_DAY = env_int("REDINK_TEACHER_APPLICATIONS_PER_DAY", 10)
+# The JSON API (/api/v1/): requests a minute per personal access token, and per client address
+# for everyone else (visitors, the site's session, and tokens that are not valid). API search
+# also counts against REDINK_SEARCHES_PER_MINUTE, like the search page.
+REDINK_API_REQUESTS_PER_MINUTE_PER_TOKEN = env_int("REDINK_API_REQUESTS_PER_MINUTE_PER_TOKEN", 120)
+REDINK_API_REQUESTS_PER_MINUTE_PER_ADDRESS = env_int("REDINK_API_REQUESTS_PER_MINUTE_PER_ADDRESS", 60)
+
+# --- CORS for the JSON API (django-cors-headers) --------------------------------------------
+# Origins (scheme://host[:port], comma-separated) whose web pages may call /api/v1/ from a
+# browser; none by default. Never with credentials: without Access-Control-Allow-Credentials a
+# browser lets no other site's page read an answer made with the user's session cookie, so such
+# pages call the API as a visitor, or with a token of their own.
+CORS_ALLOWED_ORIGINS = env_list("REDINK_API_CORS_ORIGINS", [])
+CORS_URLS_REGEX = r"^/api/v1/.*$"
+CORS_ALLOW_CREDENTIALS = False
+CORS_ALLOW_METHODS = ("GET", "POST", "PATCH", "DELETE", "OPTIONS")
+CORS_ALLOW_HEADERS = ("authorization", "content-type")
+CORS_EXPOSE_HEADERS = ("etag", "last-modified", "retry-after")
 
 # Content-Security-Policy (django-csp): scripts, styles, frames and form targets from this site
 # only. The pages that hand over to Stripe add Stripe's origins (redink/billing/csp.py). No

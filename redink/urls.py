@@ -83,6 +83,8 @@ urlpatterns = [
     path("admin/login/", login_guard(admin.site.login)),
     path("admin/", admin.site.urls),
     *limited_account_views,
+    path("accounts/tokens/", include("redink.api.urls_tokens")),
+    path("api/v1/", include("redink.api.urls")),  # the JSON API (redink/api)
     path("accounts/", include("redink.accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("join/", include("redink.billing.urls")),

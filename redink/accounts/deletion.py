@@ -4,7 +4,7 @@ What goes and what stays:
 
 - Erased: the user row and everything personal that hangs from it (e-mail addresses,
   entitlements, reading list and history, preferences, terms acceptances, previous display
-  names, teacher applications, the comment bank, exports), the avatar and every other stored
+  names, teacher applications, the comment bank, exports, API tokens), the avatar and every other stored
   file those rows name, uploads that are not published, and every session of the account.
 - Published essays: withdrawn, or kept published with no author ("Former contributor"), as
   the person chooses.

@@ -81,6 +81,7 @@ USER_DATA: tuple[Held, ...] = (
     Held("reading.SavedEssay", "user", "reading_list"),
     Held("reading.ReadingHistoryEntry", "user", "reading_history"),
     Held("reading.ReadingSettings", "user", "reading_settings"),
+    Held("api.ApiToken", "user", "api_tokens", "without the tokens themselves (only their hashes are kept)"),
     # Decisions logged with the user as the one who made them: in brief (what, when, the record's
     # number), never the personal data of the person the decision was about.
     Held("submissions.Submission", "decided_by", "actions_logged", "in brief"),
@@ -119,6 +120,9 @@ SECTIONS: dict[str, str] = {
     "reading_list": "The essays you saved to your reading list, with your notes.",
     "reading_history": "The essays you read recently (kept for 90 days), if your reading history is on.",
     "reading_settings": "Whether your reading history is on.",
+    "api_tokens": "The personal access tokens you made for apps: their names, what each may do, when it "
+    "was made, expires, was last used and was revoked. Not the tokens themselves: Redink keeps only a "
+    "scrambled form of each, which cannot be turned back into the token.",
     "actions_logged": "Actions recorded with your name as the one who took them: for example withdrawing "
     "your own essay, or, if you are a teacher or moderator, the decisions you made. Each is given in "
     "brief (what, when, and the number of the record), without the details of anyone else.",
@@ -131,6 +135,7 @@ def user_data(user: Any) -> dict[str, Any]:
 
     from redink.access.models import Entitlement
     from redink.accounts.models import PreviousDisplayName
+    from redink.api.models import ApiToken
     from redink.marking.models import BankComment
     from redink.reading.models import ReadingHistoryEntry, ReadingSettings, SavedEssay
 
@@ -190,6 +195,18 @@ def user_data(user: Any) -> dict[str, Any]:
         ],
         "reading_history": [{"essay": essay_ref(h.essay), "read_at": iso(h.read_at)} for h in history],
         "reading_settings": {"history_on": reading_settings.history_enabled if reading_settings else True},
+        "api_tokens": [
+            {
+                "name": t.name,
+                "may": t.get_scope_display(),
+                "last_characters": t.hint,
+                "created_at": iso(t.created_at),
+                "expires_at": iso(t.expires_at),
+                "last_used_at": iso(t.last_used_at),
+                "revoked_at": iso(t.revoked_at),
+            }
+            for t in ApiToken.objects.filter(user=user).order_by("created_at", "pk")
+        ],
         "actions_logged": actions_logged(user),
     }
     return {

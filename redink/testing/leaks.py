@@ -13,6 +13,7 @@ may read is decided by `essay_text_for`, the one function that decides it (see `
 
 from __future__ import annotations
 
+import contextlib
 import html
 import http.client
 import json
@@ -68,8 +69,25 @@ class _Links(HTMLParser):
                 self.links.append(value)
 
 
+# A JSON string that is an address: a path on this site, or an absolute http(s) URL.
+_JSON_ADDRESS = re.compile(r"(?:/|https?://)[^\s<>\"]*")
+
+
+def _addresses_in_json(value: Any) -> Iterable[str]:
+    """Every string of a JSON document that is an address (the API's `next` pages, `url`s)."""
+    if isinstance(value, dict):
+        for item in value.values():
+            yield from _addresses_in_json(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _addresses_in_json(item)
+    elif isinstance(value, str) and _JSON_ADDRESS.fullmatch(value):
+        yield value
+
+
 def links_in(answer: Fetched) -> list[str]:
-    """Where an answer points: its redirect, its HTML links and forms, a sitemap's addresses."""
+    """Where an answer points: its redirect, its HTML links and forms, a sitemap's addresses,
+    and the addresses a JSON answer names (so an API listing's `next` cursor pages are walked)."""
     targets = [answer.header("Location")] if answer.header("Location") else []
     content_type = answer.header("Content-Type")
     if "html" in content_type or "xml" in content_type:
@@ -77,14 +95,23 @@ def links_in(answer: Fetched) -> list[str]:
         parser.feed(answer.body)
         targets += parser.links
         targets += re.findall(r"<loc>([^<]+)</loc>", answer.body)
+    elif "json" in content_type:
+        with contextlib.suppress(ValueError):  # not JSON after all: the leak check still reads it as text
+            targets += _addresses_in_json(json.loads(answer.body))
     return targets
 
 
 def crawl(
-    fetch: Callable[[str], Fetched], start: Iterable[str], *, hosts: Iterable[str], follow: bool = True
+    fetch: Callable[[str], Fetched],
+    start: Iterable[str],
+    *,
+    hosts: Iterable[str],
+    follow: bool = True,
+    under: str = "/",
 ) -> Responses:
     """GET every start address and (unless `follow` is False) every link found on this site
-    (`hosts`: the netlocs that count as this site, "" for relative links), breadth first."""
+    (`hosts`: the netlocs that count as this site, "" for relative links) whose path starts
+    with `under` (say "/api/", for a crawl with an API token), breadth first."""
     same_site = set(hosts) | {""}
     seen: Responses = {}
     queue = deque(sorted(start))
@@ -97,6 +124,8 @@ def crawl(
         for target in links_in(answer) if follow else []:
             parts = urlsplit(urljoin(url, target))
             if parts.netloc not in same_site or parts.scheme not in ("", "http", "https"):
+                continue
+            if not parts.path.startswith(under):
                 continue
             local = parts.path + (f"?{parts.query}" if parts.query else "")
             if local not in seen:
@@ -175,11 +204,17 @@ def runs(text: str) -> set[str]:
     return {" ".join(found[i : i + RUN]) for i in range(len(found) - RUN + 1)}
 
 
+def unescape_json(text: str) -> str:
+    """JSON's string escapes undone (`\\u00e9`, `\\n`, `\\"`), so hidden words written escaped in a
+    JSON body or a JSON-LD block are read as the words they are."""
+    return _ESCAPE.sub(lambda m: chr(int(m.group(1), 16)) if m.group(1) else " ", text)
+
+
 def page_chunks(text: str) -> list[str]:
     """The texts a page shows or carries: its text with the tags taken out (so a word
     highlighted in a snippet still runs on), and each attribute value (meta descriptions),
     with JSON's escapes undone."""
-    text = _ESCAPE.sub(lambda m: chr(int(m.group(1), 16)) if m.group(1) else " ", text)
+    text = unescape_json(text)
     return [_TAG.sub(" ", text)] + [double or single for double, single in _ATTRIBUTE.findall(text)]
 
 

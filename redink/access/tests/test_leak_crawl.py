@@ -18,6 +18,11 @@ of its own (its words), on every essay with something hidden, including one a mo
 passage when the writer deleted the sentence it quoted (through the service that saves a new
 text). Visitors are told how many comments there are, on the essay page and in its Web
 Annotation collection, and shown none of them.
+
+The JSON API (/api/v1/) is crawled the same way: its URL patterns are among Django's, its
+listings' `next` addresses (cursor pages) are followed like links, it is searched for hidden
+words and phrases, and the free student walks it a second time with a personal access token,
+as an app would call it.
 """
 
 from __future__ import annotations
@@ -40,6 +45,7 @@ from redink.marking.comments import comment_add, comment_hide
 from redink.marking.models import AssessmentObjective, BankComment, MarginComment, MarkBand, Review
 from redink.marking.selectors_comments import comment_count
 from redink.marking.services import ReviewInput, review_hide, review_save
+from redink.reading.services import reading_list_save
 from redink.testing import leaks
 from redink.testing.factories import SectionFactory, SubjectFactory, UserFactory, make_essay
 from redink.testing.leaks import Fetched, Responses, urls_for_every_pattern
@@ -294,6 +300,8 @@ def leak_world(db, student) -> LeakWorld:  # type: ignore[no-untyped-def]
                 "session_id": "cs_no_such_session",
                 "portal_id": "bps_no_such_session",
                 "application_id": "1",
+                "token_id": "1",
+                "rest": "no-such-endpoint/",  # the API's catch-all, answering JSON 404s
                 **marking_ids,
             }
         )
@@ -303,31 +311,34 @@ def leak_world(db, student) -> LeakWorld:  # type: ignore[no-untyped-def]
         world.bindings.append({**world.bindings[0], "comment_id": comment_id})
     # Addresses that do not exist must give friendly pages that leak nothing either.
     # (<int:…> arguments get a number nothing has.)
-    numeric = {"application_id", "review_id", "comment_id"}
+    numeric = {"application_id", "review_id", "comment_id", "token_id"}
     world.bindings.append({k: "987654" if k in numeric else f"missing-{k}" for k in world.bindings[0]})
     return world
 
 
-def crawl(client: Client, start: set[str]) -> Responses:
-    """GET every start URL and every same-site link found, breadth first (redink.testing.leaks)."""
+def crawl(client: Client, start: set[str], *, token: str = "", under: str = "/", follow: bool = True) -> Responses:
+    """GET every start URL and every same-site link found under `under`, breadth first
+    (redink.testing.leaks), sending `token` as an API client does when there is one."""
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
 
     def fetch(url: str) -> Fetched:
-        response = client.get(url)
+        response = client.get(url, headers=headers)
         raw = b"".join(response.streaming_content) if response.streaming else response.content
         return Fetched(response.status_code, list(response.headers.items()), raw.decode("utf-8", errors="replace"))
 
-    return leaks.crawl(fetch, start, hosts=["testserver", "127.0.0.1:8000"])
+    return leaks.crawl(fetch, start, hosts=["testserver", "127.0.0.1:8000"], under=under, follow=follow)
 
 
 def markers_in(text: str) -> set[str]:
-    return set(MARKER.findall(text))
+    return set(MARKER.findall(leaks.unescape_json(text)))
 
 
-def assert_no_leak(world: LeakWorld, responses: dict[str, tuple[int, str]], who: str) -> None:
+def assert_no_leak(world: LeakWorld, responses: dict[str, tuple[int, str]], who: str, *, pages: bool = True) -> None:
+    """No hidden marker anywhere, no 5xx, no 429; with `pages`, every essay page was met whole."""
     # A page may repeat what the requester typed into it (a search box); nothing more.
     found = leaks.leaks_in(responses, world.hidden, markers_in)
     assert not found, f"hidden text reached {who} at: {found}"
-    for path, (visible, opening) in world.shown.items():
+    for path, (visible, opening) in world.shown.items() if pages else ():
         status, text = responses[path]
         assert status == 200, f"{path} answered {status}"
         assert opening in text, f"{path} does not show the opening of its preview to {who}"
@@ -349,7 +360,45 @@ def extra_urls(world: LeakWorld) -> set[str]:
     # Phrases of hidden sentences, and the same words in another order.
     searches |= {f'/search/?q="discusses+{word}+and"' for word in some_hidden[:5]}
     searches |= {f'/search/?q="and+{word}+discusses"' for word in some_hidden[:5]}
-    return searches | {"/sitemap.xml", "/robots.txt"}
+    return searches | {"/sitemap.xml", "/robots.txt"} | api_urls(world)
+
+
+API = "/api/v1"
+
+
+def api_urls(world: LeakWorld) -> set[str]:
+    """The API's addresses that take query parameters (its patterns come filled in with the
+    rest): listings in small pages, so their `next` cursors are followed, and searches for
+    hidden words and phrases, as the search page is searched."""
+    essay = world.essays[0]
+    scope = f"level={essay.level.slug}&subject={essay.subject.slug}"
+    urls = {f"{API}/essays/?limit=2&sort={sort}" for sort in ("newest", "most-read", "best-rated")}
+    urls |= {f"{API}/essays/?{scope}&limit=2", f"{API}/essays/?{scope}&section={essay.section.slug}&marked=true"}
+    some_hidden = sorted(m for m in world.hidden if m.endswith("x"))[::40]
+    urls |= {f"{API}/search/?q={word}" for word in some_hidden}
+    urls |= {f"{API}/search/?q=discusses+{word}&sort=newest" for word in some_hidden[:3]}
+    urls |= {f'{API}/search/?q="discusses+{word}+and"' for word in some_hidden[:3]}
+    urls |= {f'{API}/search/?q="and+{word}+discusses"' for word in some_hidden[:3]}
+    return urls | {f"{API}/search/?q=sentence+detail&{scope}", f"{API}/search/?q=paragraph&marked=true"}
+
+
+def assert_the_api_was_walked(world: LeakWorld, responses: Responses, who: str) -> None:
+    """The API answered the crawl with what a visitor may see: each essay's preview, its
+    reviews' public parts, how many margin comments it has; and its cursor pages were followed."""
+    for essay in world.essays:
+        path = f"{API}/essays/{essay.slug}/"
+        status, text = responses[path]
+        visible = world.shown[essay.get_absolute_url()][0]
+        assert status == 200 and visible <= markers_in(text), f"{path} does not give {who} the essay's preview"
+        assert '"complete":false' in text.replace(" ", ""), f"{path} tells {who} the preview is complete"
+    for page, public in world.reviewed.items():
+        status, text = responses[f"{API}{page}reviews/"]
+        assert status == 200 and public[0] in text and '"with_text":false' in text.replace(" ", "")
+    for page, count in world.commented.items():
+        status, text = responses[f"{API}{page}annotations/"]
+        collection = json.loads(text[text.index('{"@context"') :])
+        assert status == 200 and collection["total"] == count and collection["first"]["items"] == []
+    assert any("cursor=" in url for url in responses), f"no cursor page of an API listing was followed for {who}"
 
 
 @pytest.fixture
@@ -357,6 +406,7 @@ def raised_limits(settings):  # type: ignore[no-untyped-def]
     """Rate limits far above what a crawl of some thousands of pages asks."""
     settings.REDINK_SEARCHES_PER_MINUTE = settings.REDINK_SUGGESTIONS_PER_MINUTE = 1_000_000
     settings.REDINK_BEACON_PER_MINUTE = settings.REDINK_TAKEDOWNS_PER_HOUR = 1_000_000
+    settings.REDINK_API_REQUESTS_PER_MINUTE_PER_TOKEN = settings.REDINK_API_REQUESTS_PER_MINUTE_PER_ADDRESS = 1_000_000
 
 
 @pytest.mark.django_db
@@ -364,6 +414,7 @@ def raised_limits(settings):  # type: ignore[no-untyped-def]
 def test_no_hidden_word_reaches_a_visitor_or_free_student(leak_world, student, client, who, raised_limits):
     if who == "free student":
         client.force_login(student)
+        reading_list_save(user=student, essay=leak_world.essays[0])  # their reading list shows its card
     start = urls_for_every_pattern(leak_world.bindings) | extra_urls(leak_world)
     responses = crawl(client, start)
     assert len(responses) >= len(start)
@@ -391,6 +442,23 @@ def test_no_hidden_word_reaches_a_visitor_or_free_student(leak_world, student, c
         status, text = responses[path + "annotations.jsonld"]
         collection = json.loads(text[text.index('{"@context"') :])  # after the headers
         assert status == 200 and collection["total"] == count and collection["first"]["items"] == []
+    assert_the_api_was_walked(leak_world, responses, who)
+
+
+@pytest.mark.django_db
+def test_no_hidden_word_reaches_a_free_student_through_the_api_with_a_token(leak_world, student, client, raised_limits):
+    """An app holding a free student's token reads what the student's pages show, no more."""
+    from redink.api.tokens import token_create
+
+    token = token_create(user=student, name="Leak crawl", scope="read_write").token
+    reading_list_save(user=student, essay=leak_world.essays[0])
+    start = {url for url in urls_for_every_pattern(leak_world.bindings) | api_urls(leak_world) if url.startswith(API)}
+    responses = crawl(client, start, token=token, under=f"{API}/")
+    print(f"leak crawl through the API with a free student's token: {len(responses)} responses checked")
+    assert_no_leak(leak_world, responses, "a free student's token", pages=False)
+    assert_the_api_was_walked(leak_world, responses, "a free student's token")
+    status, text = responses[f"{API}/me/reading-list/"]
+    assert status == 200 and leak_world.essays[0].slug in text
 
 
 @pytest.mark.django_db
@@ -401,6 +469,26 @@ def test_the_crawl_would_catch_a_leak(leak_world, member, client):
     responses = crawl(client, {essay.get_absolute_url()})
     with pytest.raises(AssertionError, match="hidden text reached"):
         assert_no_leak(leak_world, responses, "a member")
+
+
+@pytest.mark.django_db
+def test_the_crawl_would_catch_a_leak_through_the_api(leak_world, member, client):
+    """A member's token reads an essay, its reviews and its comments in full through the API:
+    judged by what a visitor may read, each of those answers is reported as a leak."""
+    from redink.api.tokens import token_create
+
+    token = token_create(user=member, name="Member's app", scope="read").token
+    essay = next(e for e in leak_world.essays if e.get_absolute_url() in leak_world.reviewed)
+    assert essay.get_absolute_url() in leak_world.commented
+    addresses = {f"{API}/essays/{essay.slug}/{part}" for part in ("", "reviews/", "annotations/")}
+    responses = crawl(client, addresses, token=token, follow=False)
+    found = leaks.leaks_in(responses, leak_world.hidden, markers_in)
+    assert set(found) == addresses, found
+    # The reviews and comments answers carry the teachers' own words, not only quoted passages.
+    assert markers_in(responses[f"{API}/essays/{essay.slug}/reviews/"][1]) & leak_world.review_markers
+    assert markers_in(responses[f"{API}/essays/{essay.slug}/annotations/"][1]) & leak_world.comment_markers
+    with pytest.raises(AssertionError, match="hidden text reached"):
+        assert_no_leak(leak_world, responses, "a member's token")
 
 
 @pytest.mark.django_db
