@@ -15,9 +15,18 @@ from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
-from ninja.errors import HttpError, Throttled, ValidationError
+from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 
-from .errors import CODE_OF_STATUS, INVALID, NOT_FOUND, SERVER_ERROR, ApiError, error_body, validation_fields
+from .errors import (
+    CODE_OF_STATUS,
+    INVALID,
+    NOT_FOUND,
+    SERVER_ERROR,
+    UNAUTHENTICATED,
+    ApiError,
+    error_body,
+    validation_fields,
+)
 from .routers import catalogue, essays, marking, me, search
 
 logger = logging.getLogger(__name__)
@@ -105,7 +114,12 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     if isinstance(exc, Throttled):
         headers.setdefault("Retry-After", str(max(1, int(exc.wait or 1))))
     code = getattr(exc, "code", "") or CODE_OF_STATUS.get(exc.status_code, INVALID)
-    return _answer(request, exc.status_code, code=code, message=exc.message, headers=headers)
+    message = exc.message
+    if isinstance(exc, AuthenticationError) and code == UNAUTHENTICATED:
+        # No credentials at all on an endpoint that needs them: say what would do.
+        message = "This needs you: sign in on the site, or send a personal access token (Authorization: Bearer rdk_…)."
+        headers.setdefault("WWW-Authenticate", "Bearer")
+    return _answer(request, exc.status_code, code=code, message=message, headers=headers)
 
 
 @api.exception_handler(Exception)

@@ -58,6 +58,13 @@ def test_writing_without_credentials_is_a_json_401(client, essay):
     assert response.status_code == 401 and error_of(response)["code"]
 
 
+def test_asking_for_your_own_data_unsigned_says_how_to_sign_in(client):
+    status, _, response = get_json(client, "/me/")
+    assert status == 401 and response["WWW-Authenticate"] == "Bearer"
+    assert error_of(response)["code"] == "unauthenticated"
+    assert "personal access token" in error_of(response)["message"]
+
+
 def test_a_token_that_is_not_valid_is_refused_not_taken_for_a_visitor(client):
     status, _, response = get_json(client, "/levels/", HTTP_AUTHORIZATION="Bearer rdk_nothing")
     assert status == 401 and error_of(response)["code"] == "invalid_token"
