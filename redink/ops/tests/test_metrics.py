@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -19,6 +18,7 @@ from django_tasks import task
 from prometheus_client import multiprocess
 from prometheus_client.parser import text_string_to_metric_families
 
+from redink.ops.stack import free_port
 from redink.testing.factories import make_essay
 
 pytestmark = pytest.mark.django_db
@@ -159,12 +159,6 @@ def child_exit(server, worker):
 """
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 def _get(url: str, **headers: str) -> tuple[int, bytes]:
     request = urllib.request.Request(url, headers={"Connection": "close", **headers})
     try:
@@ -225,7 +219,7 @@ def test_one_scrape_sums_both_gunicorn_workers(tmp_path):
     metrics_dir.mkdir()
     config = tmp_path / "gunicorn.conf.py"
     config.write_text(GUNICORN_CONFIG)
-    port = _free_port()
+    port = free_port()
     base = f"http://127.0.0.1:{port}"
     keep = {k: v for k, v in os.environ.items() if k in ("PATH", "HOME", "LANG")}
     env = {

@@ -10,13 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from redink.ops.stack import free_port
 from redink.testing.environment import services_required
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def redis_server_binary() -> str:
