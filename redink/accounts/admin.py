@@ -31,3 +31,11 @@ class UserAdmin(BaseUserAdmin):
         ("Dates", {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "display_name", "password1", "password2")}),)
+
+    def get_readonly_fields(self, request, obj=None):  # type: ignore[no-untyped-def]
+        # A moderator allowed to edit users must not hand anyone (themselves first) staff or
+        # superuser powers: only a superuser changes the roles that open the admin.
+        readonly = tuple(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            readonly += ("is_staff", "is_superuser", "groups", "user_permissions")
+        return readonly
