@@ -146,7 +146,7 @@ class TestTeacherForm:
     def test_a_teacher_edits_and_deletes_their_own_comment_only(self, client, essay, teacher, commented):
         other = UserFactory(is_verified_teacher=True)
         client.force_login(other)
-        assert client.post(f"/teach/margin-comments/{commented.pk}/delete/").status_code == 403
+        assert client.post(f"/teach/margin-comments/{commented.pk}/delete/").status_code == 404
         client.force_login(teacher)
         client.post(f"/teach/margin-comments/{commented.pk}/edit/", {"body": "Rewritten."})
         commented.refresh_from_db()

@@ -8,14 +8,16 @@ The essay page carries the form: with JavaScript a teacher selects a passage and
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from redink.catalogue.models import Essay
+from redink.core.ratelimit import Rate, limit_consume, wait_phrase
 
 from ..comments import (
     comment_add,
@@ -71,6 +73,7 @@ def _back(essay: Essay, anchor: str = "comment-composer") -> str:
 def add(request: HttpRequest, slug: str) -> HttpResponse:
     essay = get_object_or_404(Essay, slug=slug, status=Essay.Status.PUBLISHED)
     try:
+        _comment_limit(request)
         start, end, quote = _selection(request, essay)
         comment = comment_add(
             essay=essay,
@@ -91,11 +94,22 @@ def add(request: HttpRequest, slug: str) -> HttpResponse:
     return redirect(_back(essay, f"comment-{comment.pk}"))
 
 
+def _comment_limit(request: HttpRequest) -> None:
+    """Counts one comment against REDINK_COMMENTS_PER_HOUR; past it the comment is refused like
+    any other (its text kept in the box, nothing stored)."""
+    rate = Rate(settings.REDINK_COMMENTS_PER_HOUR, 3600)
+    verdict = limit_consume(scope="margin-comments", ident=f"user:{request.user.pk}", rate=rate)
+    if not verdict.allowed:
+        raise ValidationError(
+            f"You have added {rate.limit} comments in the last hour, the most we take. This one was not "
+            f"saved: it is still in the box. Please try again in {wait_phrase(verdict.retry_after)}."
+        )
+
+
 def _own_comment(request: HttpRequest, comment_id: int) -> MarginComment:
-    comment = get_object_or_404(MarginComment.objects.select_related("essay"), pk=comment_id)
-    if comment.teacher_id != request.user.pk:
-        raise PermissionDenied("Only the teacher who wrote a comment may change it.")
-    return comment
+    # Another teacher's comment answers as one that does not exist: its number tells nothing
+    # (not even that a hidden or lost comment is there) and nothing about it can be changed.
+    return get_object_or_404(MarginComment.objects.select_related("essay"), pk=comment_id, teacher_id=request.user.pk)
 
 
 @verified_teacher_required

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -18,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from redink.access.visibility import essay_text_for
 from redink.catalogue.models import Essay
+from redink.core.ratelimit import Rate, limit_consume, wait_phrase
 
 from ..models import BankComment, Review
 from ..review_forms import ReviewForm, review_initial, with_comment_appended
@@ -127,6 +129,11 @@ def review(request: HttpRequest, slug: str) -> HttpResponse:
     form = ReviewForm(request.POST, objectives=objectives)
     publish = request.POST.get("action") == "publish"
     if form.is_valid():
+        retry_after = _review_limit_reached(request, form)
+        if retry_after:
+            response = _page(request, essay=essay, form=form, review=own, bank=bank, status=429)
+            response["Retry-After"] = retry_after
+            return response
         try:
             saved = review_save(essay=essay, teacher=request.user, data=form.review_input(), publish=publish)
         except ValidationError as refused:
@@ -134,6 +141,21 @@ def review(request: HttpRequest, slug: str) -> HttpResponse:
         else:
             return _after_save(request, essay=essay, review=saved, first_time=own is None or own.published_at is None)
     return _page(request, essay=essay, form=form, review=own, bank=bank, status=400)
+
+
+def _review_limit_reached(request: HttpRequest, form: ReviewForm) -> str:
+    """Counts one save against REDINK_REVIEWS_PER_HOUR. Past it the form says so, keeping
+    everything typed, nothing is stored, and this returns the seconds to wait ("" when allowed)."""
+    rate = Rate(settings.REDINK_REVIEWS_PER_HOUR, 3600)
+    verdict = limit_consume(scope="reviews", ident=f"user:{request.user.pk}", rate=rate)
+    if verdict.allowed:
+        return ""
+    form.add_error(
+        None,
+        f"You have saved reviews {rate.limit} times in the last hour, the most we take. Nothing was saved "
+        f"this time: your text is still below. Please try again in {wait_phrase(verdict.retry_after)}.",
+    )
+    return str(max(1, verdict.retry_after))
 
 
 def _after_save(request: HttpRequest, *, essay: Essay, review: Review, first_time: bool) -> HttpResponse:
@@ -151,7 +173,10 @@ def _after_save(request: HttpRequest, *, essay: Essay, review: Review, first_tim
 
 
 def _review_for_moderation(review_id: int) -> Review:
-    return get_object_or_404(Review.objects.select_related("essay", "teacher"), pk=review_id)
+    # A draft is its teacher's alone ("nobody else sees it until you publish it"): to a moderator
+    # its number answers as one that does not exist, rather than naming its teacher and stars.
+    moderated = Review.objects.filter(status__in=(Review.Status.PUBLISHED, Review.Status.HIDDEN))
+    return get_object_or_404(moderated.select_related("essay", "teacher"), pk=review_id)
 
 
 @moderator_required
