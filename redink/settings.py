@@ -328,6 +328,13 @@ USE_TZ = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = not DEBUG and env_bool("SECURE_COOKIES", True)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# No script of ours reads the CSRF cookie (forms and fetches send the token from the page's
+# own hidden field), so page scripts need not see it either.
+CSRF_COOKIE_HTTPONLY = True
+# Sent on links from other sites (so a reader arriving from a search engine is still logged
+# in) but never on their forms or background requests.
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
 SECURE_HSTS_SECONDS = 0 if DEBUG else env_int("SECURE_HSTS_SECONDS", 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_SSL_REDIRECT = not DEBUG and env_bool("SECURE_SSL_REDIRECT", False)
@@ -342,7 +349,6 @@ SILENCED_SYSTEM_CHECKS = [
     # Joining the browsers' preload list is the operator's decision, and slow to undo.
     *(["security.W021"] if not SECURE_HSTS_PRELOAD else []),
 ]
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 X_FRAME_OPTIONS = "DENY"
 
@@ -460,6 +466,17 @@ ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SITE_URL.startswith("https:") else "h
 # client's address from it (redink.core.clients.client_ip).
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
+# Whether a request came over https, as our own proxy says: only when there is one. Without a
+# proxy, X-Forwarded-Proto is whatever the client wrote, and trusting it would let a plain-http
+# request pass for a secure one.
+if TRUSTED_PROXY_COUNT > 0:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Sign-up, login and password reset never say whether an address has an account: a taken
+# address at sign-up gets the usual "check your inbox" page and its owner an e-mail saying
+# someone tried; a reset for an unknown address e-mails that address to say it has no account,
+# so either way one e-mail goes out (redink/accounts/tests/test_enumeration.py).
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = True
 # allauth's own rate limits are off: Redink's one mechanism (redink.core.ratelimit) limits
 # logins, sign-ups and password resets instead. The cool-down between two verification e-mails
 # to one address stays allauth's.
@@ -504,6 +521,10 @@ REDINK_UPLOADS_PER_HOUR = env_int("REDINK_UPLOADS_PER_HOUR", 10)
 REDINK_UPLOADS_PER_DAY = env_int("REDINK_UPLOADS_PER_DAY", 30)
 # Teacher application forms one user may send a day (each may carry an evidence file).
 REDINK_TEACHER_APPLICATIONS_PER_DAY = env_int("REDINK_TEACHER_APPLICATIONS_PER_DAY", 10)
+# Reviews a teacher may save (drafts and publishing count alike) and margin comments they may
+# add, an hour; past either, what they wrote is kept on the page and nothing is stored.
+REDINK_REVIEWS_PER_HOUR = env_int("REDINK_REVIEWS_PER_HOUR", 30)
+REDINK_COMMENTS_PER_HOUR = env_int("REDINK_COMMENTS_PER_HOUR", 120)
 # The JSON API (/api/v1/): requests a minute per personal access token, and per client address
 # for everyone else (visitors, the site's session, and tokens that are not valid). API search
 # also counts against REDINK_SEARCHES_PER_MINUTE, like the search page.

@@ -9,6 +9,8 @@ from typing import Any, ClassVar
 from allauth.account import forms as allauth_forms
 from django import forms
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
+from django.http import HttpRequest
 
 from . import ages
 from .avatars import MAX_BYTES
@@ -112,6 +114,15 @@ class SignupForm(SiteWords, allauth_forms.SignupForm):
                 code="too_young",
             )
         return year
+
+    def try_save(self, request: HttpRequest) -> tuple[Any, Any]:
+        """allauth answers a sign-up with an address that already has an account with the usual
+        "check your inbox" page and an e-mail to its owner. A real sign-up hashes the password,
+        which takes a noticeable time with Argon2, so the taken address's password is hashed too
+        (and thrown away): otherwise the answer's speed would say which addresses have accounts."""
+        if self.account_already_exists:
+            make_password(self.cleaned_data.get("password1"))
+        return super().try_save(request)
 
 
 class ResetPasswordForm(SiteWords, allauth_forms.ResetPasswordForm):

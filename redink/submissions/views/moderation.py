@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
@@ -128,14 +129,19 @@ def reject(request: HttpRequest, submission_id: int) -> HttpResponse:
     return redirect("submissions:queue")
 
 
-@moderator_required
+@login_required
 @require_safe
 def download(request: HttpRequest, submission_id: int) -> HttpResponseBase:
-    """The file exactly as uploaded, always as a download (never rendered: it may be hostile HTML)."""
-    submission = _get_submission(submission_id)
-    if not submission.file:
-        raise Http404("This upload has no file (the text was pasted).")
-    return private_file_download(submission.file, filename=submission.original_filename or "upload")
+    """The file exactly as uploaded, always as a download (never rendered: it may be hostile HTML),
+    for the moderators and the upload's own author. To anyone else the upload does not exist."""
+    submission = Submission.objects.filter(pk=submission_id).first()
+    user = request.user
+    allowed = submission is not None and user.is_active and (user.is_staff or submission.contributor_id == user.pk)
+    if submission is None or not allowed or not submission.file:
+        raise Http404("No upload with a file has that number.")
+    return private_file_download(
+        submission.file, filename=submission.original_filename or "upload", detected_format=submission.detected_format
+    )
 
 
 @moderator_required
