@@ -435,7 +435,9 @@ def _check_vendor(manifest: dict[str, Any], connection: BaseDatabaseWrapper) -> 
 
 
 def _check_migrations(manifest: dict[str, Any], connection: BaseDatabaseWrapper) -> None:
-    known = MigrationLoader(None, ignore_no_migrations=True).disk_migrations
+    on_disk = MigrationLoader(None, ignore_no_migrations=True).disk_migrations
+    # A squashed migration stands for the ones it replaces (the database records those too).
+    known = set(on_disk) | {replaced for migration in on_disk.values() for replaced in migration.replaces}
     heads: dict[str, str] = manifest["database"].get("migrations", {})
     newer = sorted(f"{app}.{name}" for app, name in heads.items() if (app, name) not in known)
     if newer:

@@ -4,9 +4,6 @@ from abc import ABC, abstractmethod
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
-from typing import ClassVar
-
-from django.db import connection
 
 from redink.search.documents import SearchDocument
 from redink.search.query import ParsedQuery
@@ -108,21 +105,6 @@ def facet_lists(
 
 class SearchBackend(ABC):
     vendor: str
-    # The statements that create and drop this backend's tables (run by the search migrations).
-    schema: ClassVar[list[str]] = []
-    drop: ClassVar[list[str]] = []
-
-    @classmethod
-    def create_schema(cls) -> None:
-        with connection.cursor() as cursor:
-            for statement in cls.schema:
-                cursor.execute(statement)
-
-    @classmethod
-    def drop_schema(cls) -> None:
-        with connection.cursor() as cursor:
-            for statement in cls.drop:
-                cursor.execute(statement)
 
     def prepare(self, documents: list[SearchDocument]) -> list[SearchDocument]:
         """These documents with the backend's own form of them made ahead, where it has one,

@@ -61,70 +61,27 @@ HEADLINE = (
 # stems (tsvector.py).
 VECTORS = VectorMaker(CONFIG)
 
-SCHEMA = [
-    "CREATE EXTENSION IF NOT EXISTS pg_trgm",
-    """CREATE TABLE IF NOT EXISTS search_document (
-        essay_id bigint PRIMARY KEY,
-        title text NOT NULL,
-        free text NOT NULL,
-        level_id bigint NOT NULL,
-        subject_id bigint NOT NULL,
-        section_id bigint NOT NULL,
-        marked boolean NOT NULL,
-        published_at timestamptz,
-        document tsvector NOT NULL,
-        title_vector tsvector NOT NULL,
-        top tsvector NOT NULL,
-        best tsvector NOT NULL DEFAULT ''::tsvector,
-        title_words tsvector NOT NULL DEFAULT ''::tsvector
-    )""",
-    "ALTER TABLE search_document ADD COLUMN IF NOT EXISTS best tsvector NOT NULL DEFAULT ''::tsvector",
-    "ALTER TABLE search_document ADD COLUMN IF NOT EXISTS title_words tsvector NOT NULL DEFAULT ''::tsvector",
-    # Keep each row narrow: the document, the free text and the `top` and `best` words go out of
-    # line (TOAST), leaving the title, its vector and the filter columns in a row of about 250
-    # bytes. The count and facet pass reads up to 10,001 matching rows; at about 1.1 KB a row
-    # (the `top` vector stayed inline under the default 2 KB target) the heap outgrew Debian's
-    # default 128 MB of shared buffers. `top` and `best` are read only when a phrase query's candidates
-    # (or a lossy bitmap's) are rechecked; `title_words` (suggestions) goes out of line as well.
-    "ALTER TABLE search_document SET (toast_tuple_target = 512)",
-    "ALTER TABLE search_document ALTER COLUMN top SET STORAGE EXTERNAL, ALTER COLUMN best SET STORAGE EXTERNAL, "
-    "ALTER COLUMN title_words SET STORAGE EXTERNAL, "
-    "ALTER COLUMN title SET STORAGE MAIN, ALTER COLUMN title_vector SET STORAGE MAIN",
-    # The document is stored out of line uncompressed: pglz gave up on most documents anyway
-    # (a 9.7 KB tsvector hardly compresses), and lz4, which does compress them by about 14%,
-    # made ranking read them 20% slower (1.3 µs more to decompress each of the 1,000 to 3,000
-    # documents a query ranks). The free text, read only for snippets, is compressed with lz4
-    # where the server has it, which writes faster than pglz.
-    "ALTER TABLE search_document ALTER COLUMN document SET STORAGE EXTERNAL",
-    """DO $$ BEGIN
-        ALTER TABLE search_document ALTER COLUMN free SET COMPRESSION lz4;
-    EXCEPTION WHEN feature_not_supported THEN NULL;
-    END $$""",
-    "CREATE INDEX IF NOT EXISTS search_document_gin ON search_document USING gin (document)",
-    "CREATE INDEX IF NOT EXISTS search_document_title_gin ON search_document USING gin (title_vector)",
-    "CREATE INDEX IF NOT EXISTS search_document_top_gin ON search_document USING gin (top)",
-    "CREATE INDEX IF NOT EXISTS search_document_best_gin ON search_document USING gin (best)",
+# The document table's secondary indexes, by name (the search app's migration creates them): a
+# rebuild drops them and builds them afresh once the rows are in, which is several times faster
+# than updating GIN indexes row by row. Why the table is laid out as it is (narrow rows, the
+# document out of line and uncompressed, lz4 for the free text) is told in that migration's
+# statements and below where each is read.
+DOCUMENT_INDEXES = {
+    "search_document_gin": "USING gin (document)",
+    "search_document_title_gin": "USING gin (title_vector)",
+    "search_document_top_gin": "USING gin (top)",
+    "search_document_best_gin": "USING gin (best)",
     # Title suggestions: the title's words, unstemmed, and their prefixes (tsvector.prefix_literal).
-    "DROP INDEX IF EXISTS search_document_title_words",
-    "CREATE INDEX IF NOT EXISTS search_document_title_prefixes ON search_document USING gin (title_words)",
-    "CREATE INDEX IF NOT EXISTS search_document_level ON search_document (level_id)",
-    "CREATE INDEX IF NOT EXISTS search_document_subject ON search_document (subject_id)",
-    "CREATE INDEX IF NOT EXISTS search_document_section ON search_document (section_id)",
+    "search_document_title_prefixes": "USING gin (title_words)",
+    "search_document_level": "(level_id)",
+    "search_document_subject": "(subject_id)",
+    "search_document_section": "(section_id)",
     # The "newest" sort of a query matching a large share of the library walks this in order
     # and stops at the page's last row ("most read" and "best rated" walk the essays' own indexes).
-    "CREATE INDEX IF NOT EXISTS search_document_newest ON search_document (published_at DESC NULLS LAST, essay_id DESC)",
-    "CREATE TABLE IF NOT EXISTS search_words (word text PRIMARY KEY, df integer NOT NULL)",
-    # Words that look alike, for "did you mean" and suggestions (similar_words). A GiST index
-    # served them nearest first, but its signatures hold too little of each word: the nearest
-    # 30 of 24,000 words cost 3 to 6 ms, where the GIN index finds those above a similarity
-    # floor in about 1 ms.
-    "CREATE INDEX IF NOT EXISTS search_words_trgm ON search_words USING gin (word gin_trgm_ops)",
-    "DROP INDEX IF EXISTS search_words_trgm_gist",
-]
-DROP = ["DROP TABLE IF EXISTS search_words", "DROP TABLE IF EXISTS search_document"]
-# The document table's secondary indexes: a rebuild drops them and builds them afresh once
-# the rows are in, which is several times faster than updating GIN indexes row by row.
-DOCUMENT_INDEXES = [statement for statement in SCHEMA if " ON search_document " in statement]
+    "search_document_newest": "(published_at DESC NULLS LAST, essay_id DESC)",
+}
+# The index that takes as long to build as all the others together.
+LARGEST_INDEX = "search_document_gin"
 # Memory for each index build of a rebuild. More is not faster: at 160,000 essays the document
 # index took 48 s with 128 MB, 56 s with 256 MB and 73 s with 2 GB.
 REBUILD_MAINTENANCE_MEMORY = "128MB"
@@ -197,8 +154,6 @@ def _filters(request: SearchRequest, *, taxonomy: bool = True) -> tuple[str, lis
 
 class PostgresBackend(SearchBackend):
     vendor = "postgresql"
-    schema = SCHEMA
-    drop = DROP
 
     def check(self) -> list[str]:
         with connection.cursor() as cursor:
@@ -601,21 +556,25 @@ def _title_and_free(document: SearchDocument) -> Iterable[str]:
 
 def drop_document_indexes(cursor: Any) -> None:
     """Drop the document table's secondary indexes (DOCUMENT_INDEXES), to build them afresh."""
-    for statement in DOCUMENT_INDEXES:
-        cursor.execute("DROP INDEX IF EXISTS " + statement.split(" IF NOT EXISTS ")[1].split()[0])
+    for name in DOCUMENT_INDEXES:
+        cursor.execute(f"DROP INDEX IF EXISTS {name}")
 
 
 def build_document_indexes() -> None:
-    """Build the document table's indexes (DOCUMENT_INDEXES). The document index takes as long as all the others
-    together, so it is built on a second connection while this one builds the rest, unless a
-    transaction holds the table (a migration's): another connection would wait for it."""
+    """Build the document table's indexes (DOCUMENT_INDEXES). The largest is built on a second
+    connection while this one builds the rest, unless a transaction holds the table (another
+    connection would wait for it)."""
+    statements = {
+        name: f"CREATE INDEX IF NOT EXISTS {name} ON search_document {definition}"
+        for name, definition in DOCUMENT_INDEXES.items()
+    }
+    largest = [statements.pop(LARGEST_INDEX)]
     if connection.in_atomic_block:
-        _run_index_statements(DOCUMENT_INDEXES)
+        _run_index_statements(largest + list(statements.values()))
         return
-    largest = [s for s in DOCUMENT_INDEXES if " search_document_gin " in s]
     with ThreadPoolExecutor(max_workers=1) as pool:
         document_index = pool.submit(_run_index_statements, largest, own_connection=True)
-        _run_index_statements([s for s in DOCUMENT_INDEXES if s not in largest])
+        _run_index_statements(list(statements.values()))
         document_index.result()
 
 

@@ -1,6 +1,6 @@
 """SQLite FTS5 search backend.
 
-Tables (created by the search app's migration on SQLite):
+Tables (created by the search app's migration on SQLite, which holds their statements):
 
 - ``search_fts(title, free, hidden, facets)``: the index; rowid is the essay id. Porter
   stemming. ``facets`` holds filter tokens (``lvl3 sub7 sec12 marked``) so filters are
@@ -54,33 +54,6 @@ SNIPPET_TOKENS = 28
 # "Best rated": the lower bound of the teachers' stars (redink.marking.rating), then more reviews.
 BEST_RATED_ORDER = "e.rating_score DESC, e.review_count DESC, e.id DESC"
 
-SCHEMA = [
-    "CREATE VIRTUAL TABLE IF NOT EXISTS search_fts USING fts5("
-    "title, free, hidden, facets, top, tokenize='porter unicode61 remove_diacritics 2')",
-    "CREATE VIRTUAL TABLE IF NOT EXISTS search_spell USING fts5("
-    "title, free, content='', tokenize='unicode61 remove_diacritics 2')",
-    "CREATE VIRTUAL TABLE IF NOT EXISTS search_spell_vocab USING fts5vocab(search_spell, 'row')",
-    "CREATE TABLE IF NOT EXISTS search_words (word TEXT PRIMARY KEY, df INTEGER NOT NULL) WITHOUT ROWID",
-    "CREATE VIRTUAL TABLE IF NOT EXISTS search_words_tri USING fts5(word, tokenize='trigram')",
-    # A narrow copy of what facets and the "newest" sort read, so they never touch essay rows.
-    "CREATE TABLE IF NOT EXISTS search_facets (essay_id INTEGER PRIMARY KEY, level_id INTEGER NOT NULL, "
-    "subject_id INTEGER NOT NULL, published_at TEXT)",
-    # Unstemmed, so a prefix matches as typed: stemmed, "evaluate" was indexed as "evalu" and
-    # the typed "evaluat" found nothing.
-    "CREATE VIRTUAL TABLE IF NOT EXISTS search_titles USING fts5("
-    "title, tokenize='unicode61 remove_diacritics 2', prefix='2 3')",
-]
-DROP = [
-    "DROP TABLE IF EXISTS search_titles",
-    "DROP TABLE IF EXISTS search_facets",
-    "DROP TABLE IF EXISTS search_titles_tri",
-    "DROP TABLE IF EXISTS search_words_tri",
-    "DROP TABLE IF EXISTS search_words",
-    "DROP TABLE IF EXISTS search_spell_vocab",
-    "DROP TABLE IF EXISTS search_spell",
-    "DROP TABLE IF EXISTS search_fts",
-]
-
 
 def _marked_terms(word: str) -> list[str]:
     """The marked terms of one `top` word: the tokenizer splits words at underscores, so each
@@ -119,8 +92,6 @@ def _facet_expression(request: SearchRequest) -> str:
 
 class SQLiteFTS5Backend(SearchBackend):
     vendor = "sqlite"
-    schema = SCHEMA
-    drop = DROP
 
     def check(self) -> list[str]:
         problems = []

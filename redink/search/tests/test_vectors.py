@@ -1,11 +1,7 @@
 """The search index's words: what a query's words meet, on both databases, and PostgreSQL's
 document vectors, made in Python, against the ones PostgreSQL makes itself."""
 
-import importlib
-from types import SimpleNamespace
-
 import pytest
-from django.apps import apps as django_apps
 from django.db import connection
 
 from redink.search.backends import get_backend
@@ -69,27 +65,6 @@ def test_suggestions_split_joined_words_as_the_index_does(client, section):
     assert suggested(client, "esteem in teen") == [teens]
     assert suggested(client, "self est") == [teens]
     assert suggested(client, "self_esteem in") == [teens]
-
-
-def test_upgrading_mends_the_title_suggestions_of_an_index_built_before(client, section):
-    church = make_essay(
-        section=section, title="Antidisestablishmentarianism and the Victorian church", text=f"Bishops.\n\n{LONG_TAIL}"
-    ).title
-    typed = "antidisestablishmentariani"  # past the stem SQLite's stemmed title index held
-    with connection.cursor() as cursor:  # the index as it was before migration search.0010
-        if connection.vendor == "postgresql":
-            cursor.execute("UPDATE search_document SET title_words = ''")
-        else:
-            cursor.execute("DROP TABLE search_titles")
-            cursor.execute(
-                "CREATE VIRTUAL TABLE search_titles USING fts5(title, "
-                "tokenize='porter unicode61 remove_diacritics 2', prefix='2 3')"
-            )
-            cursor.execute("INSERT INTO search_titles(rowid, title) SELECT rowid, title FROM search_fts")
-    assert suggested(client, typed) == []
-    migration = importlib.import_module("redink.search.migrations.0010_title_prefixes")
-    migration.add_title_prefixes(django_apps, SimpleNamespace(connection=connection))
-    assert suggested(client, typed) == [church]
 
 
 @pytest.fixture
