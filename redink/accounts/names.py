@@ -19,6 +19,8 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 
+from redink.core.text import invisible_characters_message
+
 MIN_LENGTH = 2
 MAX_LENGTH = 40
 BLOCKLIST_FILE = Path(__file__).resolve().parent / "data" / "blocked_words.txt"
@@ -98,6 +100,10 @@ def display_name_problems(value: str) -> list[str]:
         return ["A display name cannot contain “@”: it is shown to everyone, so keep your e-mail address out of it."]
     if "://" in name or _DOMAIN.search(name):
         return ["A display name cannot look like a web address: it is shown to everyone."]
+    # Before the general rule, so the writer learns which invisible character to take out.
+    invisible = invisible_characters_message(noun="Display names", text=name)
+    if invisible:
+        return [invisible]
     if not _ALLOWED.match(name):
         return ["Use letters, numbers, spaces and . ' - _ only."]
     if not _LETTER.search(name):

@@ -3,6 +3,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from . import services
+from .admin_forms import EssayAdminForm
 from .models import Essay, EssayRevision, Level, Section, Subject
 
 
@@ -68,6 +69,7 @@ class SectionAdmin(admin.ModelAdmin):
 
 @admin.register(Essay)
 class EssayAdmin(admin.ModelAdmin):
+    form = EssayAdminForm
     list_display = (
         "title",
         "section",

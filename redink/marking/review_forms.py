@@ -36,14 +36,14 @@ class ReviewForm(forms.Form):
     strengths = forms.CharField(
         label="What this essay does well",
         max_length=FEEDBACK_MAX_CHARACTERS,
-        widget=forms.Textarea(attrs={"rows": 6}),
+        widget=forms.Textarea(attrs={"rows": 6, "dir": "auto"}),
         error_messages={"required": "Say what this essay does well."},
         help_text="Plain text; leave a blank line between paragraphs.",
     )
     next_steps = forms.CharField(
         label="What would lift it to the next grade",
         max_length=FEEDBACK_MAX_CHARACTERS,
-        widget=forms.Textarea(attrs={"rows": 8}),
+        widget=forms.Textarea(attrs={"rows": 8, "dir": "auto"}),
         error_messages={"required": "Say what would lift it to the next grade."},
         help_text="Ideas and feedback the writer, and every reader, can use in their own work.",
     )

@@ -8,6 +8,7 @@ from django.forms.models import ModelChoiceIterator
 from django.utils import timezone
 
 from redink.catalogue.models import Section
+from redink.core.text import validate_title
 
 from .extract import ACCEPT_ATTRIBUTE, ExtractionError, check_length, claimed_format, messages
 from .extract.base import human_size
@@ -50,7 +51,7 @@ def _year_field() -> forms.IntegerField:
 
 
 class EssayDetailsForm(forms.Form):
-    title = forms.CharField(max_length=250)
+    title = forms.CharField(max_length=250, validators=[validate_title])
     section = SectionChoiceField(label="Level, subject and section")
     exam_board = forms.CharField(max_length=60, required=False, help_text="For example AQA, Edexcel, OCR, IB.")
     year = _year_field()

@@ -39,6 +39,7 @@ from redink.catalogue.services import (
     taxonomy_get_or_create,
 )
 from redink.core.parallel import TIMED_OUT
+from redink.core.text import invisible_characters_message, without_invisible_characters
 
 from ..extract import ExtractionError, check_length, claimed_format, extract_document, messages
 from ..models import ImportRecord, ModerationEvent, Submission
@@ -115,6 +116,10 @@ def prepare_import(item: ImportItem) -> Prepared:
         key=import_key(path=item.path, sha256=sha256),
         title=_title(item.title or item.path.stem),
     )
+    # A title the operator typed in the manifest is refused as an upload's would be.
+    refused_title = invisible_characters_message(noun="Titles", text=item.title)
+    if refused_title:
+        return replace(prepared, problem=("invisible_title", refused_title))
     try:
         extracted = extract_document(data=data, filename=item.path.name)
         title = _title(extracted.title) if not item.title and extracted.title else prepared.title
@@ -163,7 +168,9 @@ def check_prior(prepared: Prepared) -> Prepared:
 
 
 def _title(text: str) -> str:
-    return text.strip()[:250]
+    # Invisible characters in a title read from a document or a file name are taken out: nobody
+    # typed them, and refusing the essay for them would help no one.
+    return without_invisible_characters(text).strip()[:250]
 
 
 def import_batch(batch: list[Prepared], *, sections: dict[tuple[str, str, str], Any]) -> list[ImportResult]:
