@@ -185,6 +185,23 @@ def serious_axe_violations(axe: Axe, page: Page) -> list[dict[str, Any]]:
     return [v for v in results.response["violations"] if v.get("impact") in SERIOUS_IMPACTS]
 
 
+def axe_violations(axe: Axe, page: Page) -> list[dict[str, Any]]:
+    """Every violation axe-core finds on the page as it is now, whatever its impact: nothing
+    disabled, nothing excluded (minor and moderate ones are still barriers for someone)."""
+    results = axe.run(page)
+    return list(results.response["violations"])
+
+
+def tab_to(page: Page, target: Any, *, limit: int = 80) -> int:
+    """Press Tab until `target` (a locator) has the focus, as a keyboard user moves through the
+    page; fails if it is not reached within `limit` presses. Returns the number of presses."""
+    for presses in range(1, limit + 1):
+        page.keyboard.press("Tab")
+        if target.evaluate("(el) => el === document.activeElement"):
+            return presses
+    pytest.fail(f"Tab did not reach {target} in {limit} presses", pytrace=False)
+
+
 def describe_axe_violations(violations: list[dict[str, Any]]) -> str:
     lines = []
     for violation in violations:

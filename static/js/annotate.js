@@ -86,6 +86,38 @@
     say("Passage selected. " + (body ? "Write your comment." : "Press “Attach the comment here”."));
   });
 
+  // Selecting with the keyboard: the essay's text takes focus, and the arrow keys move a caret
+  // through it (Shift extends the selection, Ctrl or Alt goes a word at a time), as a browser's
+  // caret browsing would, without a teacher having to know that setting exists.
+  var CARET_KEYS = {
+    ArrowLeft: ["backward", "character"],
+    ArrowRight: ["forward", "character"],
+    ArrowUp: ["backward", "line"],
+    ArrowDown: ["forward", "line"],
+    Home: ["backward", "lineboundary"],
+    End: ["forward", "lineboundary"],
+  };
+  var keysHelp = document.getElementById("annotate-keys");
+  if (keysHelp) {
+    keysHelp.hidden = false;
+    text.setAttribute("aria-describedby", "annotate-keys");
+  }
+  text.tabIndex = 0;
+  text.addEventListener("keydown", function (event) {
+    var key = CARET_KEYS[event.key];
+    var selection = window.getSelection();
+    if (!key || event.target !== text || !selection || !selection.modify) return;
+    if (selection.rangeCount === 0 || !text.contains(selection.focusNode)) {
+      var first = text.querySelector("p[data-start]");
+      if (!first) return;
+      selection.collapse(first, 0);
+      if (!event.shiftKey) { event.preventDefault(); return; }
+    }
+    var byWord = (event.ctrlKey || event.altKey) && key[1] === "character";
+    selection.modify(event.shiftKey ? "extend" : "move", key[0], byWord ? "word" : key[1]);
+    event.preventDefault();
+  });
+
   form.querySelector("[data-clear-selection]").addEventListener("click", function () {
     choose(null);
     form.elements.paragraph.focus();

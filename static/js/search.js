@@ -38,14 +38,13 @@
     function render(suggestions) {
       list.innerHTML = "";
       items = suggestions.map(function (s, i) {
+        // An option holds only text (a link inside it would be a control inside a control); a
+        // click or Enter on it goes to the essay.
         var li = document.createElement("li");
-        var a = document.createElement("a");
         li.id = listId + "-" + i;
         li.setAttribute("role", "option");
-        a.href = s.url;
-        a.textContent = s.title;
-        a.tabIndex = -1;
-        li.appendChild(a);
+        li.setAttribute("data-href", s.url);
+        li.textContent = s.title;
         list.appendChild(li);
         return li;
       });
@@ -70,8 +69,12 @@
       if (list.hidden || !items.length) return;
       if (e.key === "ArrowDown") { e.preventDefault(); highlight((active + 1) % items.length); }
       else if (e.key === "ArrowUp") { e.preventDefault(); highlight((active - 1 + items.length) % items.length); }
-      else if (e.key === "Enter" && active >= 0) { e.preventDefault(); window.location.href = items[active].querySelector("a").href; }
+      else if (e.key === "Enter" && active >= 0) { e.preventDefault(); window.location.href = items[active].getAttribute("data-href"); }
       else if (e.key === "Escape") { close(); }
+    });
+    list.addEventListener("click", function (e) {
+      var option = e.target.closest("[role=option]");
+      if (option) window.location.href = option.getAttribute("data-href");
     });
     input.addEventListener("blur", function () { setTimeout(close, 200); });
   });

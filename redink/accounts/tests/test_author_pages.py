@@ -38,7 +38,7 @@ class TestAuthorPage:
         page = client.get("/authors/Quiet%20Reader/")
         assert page.status_code == 200
         body = page.content.decode()
-        assert "<h1>Quiet Reader</h1>" in body
+        assert "<h1><bdi>Quiet Reader</bdi></h1>" in body
         assert "The causes of the Cold War" in body and "A draft nobody sees" not in body
         assert "1 published essay" in body
         for secret in ("quiet.reader.secret", "example.org", "Rosalind", "Featherstonehaugh", "2000"):
@@ -63,7 +63,7 @@ class TestAuthorPage:
     def test_the_byline_links_to_a_public_page(self, client, author):
         essay = Essay.objects.get(title="The causes of the Cold War")
         body = client.get(essay.get_absolute_url()).content.decode()
-        assert '<a href="/authors/Quiet%20Reader/">Quiet Reader</a>' in body
+        assert '<a href="/authors/Quiet%20Reader/"><bdi>Quiet Reader</bdi></a>' in body
 
     def test_other_capitals_redirect_to_the_page(self, client, author):
         response = client.get("/authors/quiet%20READER/?page=1")

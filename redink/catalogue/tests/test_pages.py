@@ -156,7 +156,7 @@ class TestEssayPage:
         text = "\n\n".join(f"Paragraph {n} opens here. It has a second sentence too." for n in range(1, 21))
         essay = make_essay(section=section, text=text, preview_style="lead")
         block = essay_text_block(client.get(essay.get_absolute_url()).content.decode())
-        paragraphs_before_cta = block.split('class="cta-inline"')[0].count("<p>")
+        paragraphs_before_cta = block.split('class="cta-inline"')[0].count('<p dir="auto">')
         assert paragraphs_before_cta == 2
         assert "Join now" in block
 

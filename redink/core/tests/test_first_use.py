@@ -16,7 +16,7 @@ class TestHeader:
         client.force_login(student)
         page = client.get(path).content.decode()
         header = page[page.index('<header class="site-header">') : page.index("</header>")]
-        account = re.search(r'<a class="whoami" href="([^"]+)"[^>]*>([^<]+)</a>', header)
+        account = re.search(r'<a class="whoami" href="([^"]+)"[^>]*><bdi>([^<]+)</bdi></a>', header)
         assert account and account.group(1) == reverse("accounts:overview")
         assert account.group(2) == student.public_name
         assert f'href="{reverse("submissions:upload")}">Upload an essay</a>' in header

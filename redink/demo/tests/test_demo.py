@@ -55,7 +55,7 @@ def test_demo_accounts_in_demo_mode(settings, client):
 def _home_list(body: str, heading_id: str) -> list[str]:
     section = re.search(rf'<section aria-labelledby="{heading_id}">(.*?)</section>', body, flags=re.S)
     assert section, heading_id
-    return re.findall(r'<h3><a href="/essays/[^"]+/">([^<]+)</a></h3>', section.group(1))
+    return re.findall(r'<h3><a href="/essays/[^"]+/"><bdi>([^<]+)</bdi></a></h3>', section.group(1))
 
 
 def test_demo_shows_both_preview_styles(client):

@@ -101,7 +101,7 @@ def card_titles(body: str, heading_id: str | None = None) -> list[str]:
         found = re.search(rf'<section aria-labelledby="{heading_id}">(.*?)</section>', body, flags=re.S)
         assert found, heading_id
         body = found.group(1)
-    return re.findall(r'<li class="essay-card">\s*<h3><a href="/essays/[^"]+/">([^<]+)</a>', body)
+    return re.findall(r'<li class="essay-card">\s*<h3><a href="/essays/[^"]+/"><bdi>([^<]+)</bdi></a>', body)
 
 
 def test_the_derived_ratings_are_the_ones_the_issue_names(rated):

@@ -74,7 +74,7 @@ def without_query(page: str, query: str) -> str:
 
 
 def result_titles(page: str) -> list[str]:
-    found = re.findall(r'<li class="essay-card search-hit">\s*<h3><a href="[^"]+">([^<]+)</a>', page)
+    found = re.findall(r'<li class="essay-card search-hit">\s*<h3><a href="[^"]+"><bdi>([^<]+)</bdi></a>', page)
     return [html.unescape(title) for title in found]
 
 

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 def titles(client, url):
     body = client.get(url).content.decode()
-    return re.findall(r'<li class="essay-card search-hit">\s*<h3><a href="[^"]+">([^<]+)</a>', body)
+    return re.findall(r'<li class="essay-card search-hit">\s*<h3><a href="[^"]+"><bdi>([^<]+)</bdi></a>', body)
 
 
 def hit_slugs(results):
