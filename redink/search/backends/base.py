@@ -144,10 +144,6 @@ class SearchBackend(ABC):
     def search(self, request: SearchRequest) -> SearchPage: ...
 
     @abstractmethod
-    def reference_top(self, request: SearchRequest, k: int) -> list[int]:
-        """The unbounded ranking (scores every match): for measuring recall only."""
-
-    @abstractmethod
     def title_prefix_search(self, words: list[str], *, limit: int) -> list[TitleSuggestion]:
         """Titles holding every word, the last one as a prefix."""
 
@@ -194,9 +190,6 @@ class SearchBackend(ABC):
     @abstractmethod
     def refresh_vocabulary(self) -> None:
         """Rebuild the spelling vocabulary (titles and free text) from the index."""
-
-    @abstractmethod
-    def index_size_bytes(self) -> int: ...
 
     def check(self) -> list[str]:
         """Problems with the database that stop this backend working (for the system check)."""

@@ -347,15 +347,6 @@ class SQLiteFTS5Backend(SearchBackend):
         )
         return facet_lists(cursor.fetchall(), level_id=request.level_id)
 
-    def reference_top(self, request: SearchRequest, k: int) -> list[int]:
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT rowid FROM search_fts WHERE search_fts MATCH %s ORDER BY bm25(search_fts, {WEIGHTS}), rowid DESC "
-                "LIMIT %s",
-                [_match_expression(request), k],
-            )
-            return [row[0] for row in cursor.fetchall()]
-
     def title_prefix_search(self, words: list[str], *, limit: int) -> list[TitleSuggestion]:
         """Titles holding every word, the last one as a prefix, most read first."""
         expression = " AND ".join(
@@ -403,14 +394,6 @@ class SQLiteFTS5Backend(SearchBackend):
                 [" OR ".join(f'"{g}"' for g in grams), limit],
             )
             return [(row[0], row[1]) for row in cursor.fetchall()]
-
-    def index_size_bytes(self) -> int:
-        with connection.cursor() as cursor:
-            try:
-                cursor.execute("SELECT sum(pgsize) FROM dbstat WHERE name LIKE 'search\\_%' ESCAPE '\\'")
-                return int(cursor.fetchone()[0] or 0)
-            except Exception:  # dbstat is an optional SQLite module
-                return 0
 
 
 def _trigrams(text: str) -> list[str]:
