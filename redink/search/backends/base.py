@@ -7,12 +7,15 @@ from dataclasses import dataclass, field, replace
 from typing import ClassVar
 
 from django.db import connection
+from more_itertools import chunked
 
 from redink.search.documents import SearchDocument
 from redink.search.query import ParsedQuery
 
 # Ranking is bounded: no query scores more than this many matches.
 RANK_CANDIDATES = 3000
+# Documents a transaction in a rebuild (where the backend has no rebuild of its own).
+REBUILD_BATCH = 1000
 # Counts above this are shown as "10,000+".
 COUNT_CAP = 10_000
 # Snippet highlight markers; replaced by <mark> after HTML-escaping the snippet.
@@ -202,16 +205,8 @@ class SearchBackend(ABC):
     def rebuild(self, documents: Iterable[SearchDocument], *, progress: Callable[[int], None] | None = None) -> int:
         """Empty the index, add every document in batches, then rebuild the vocabulary once."""
         self.clear()
-        count, batch = 0, []
-        for document in documents:
-            batch.append(document)
-            if len(batch) >= 1000:
-                self.index(batch, update_vocabulary=False)
-                count += len(batch)
-                batch = []
-                if progress:
-                    progress(count)
-        if batch:
+        count = 0
+        for batch in chunked(documents, REBUILD_BATCH):
             self.index(batch, update_vocabulary=False)
             count += len(batch)
             if progress:

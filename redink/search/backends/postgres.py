@@ -18,9 +18,9 @@ from itertools import chain
 from typing import Any
 
 from django.db import connection, transaction
+from more_itertools import chunked
 
 from redink.catalogue.models import Essay
-from redink.core.parallel import chunked
 from redink.search.documents import SearchDocument
 from redink.search.query import ParsedQuery, Phrase, words_of
 

@@ -23,6 +23,7 @@ from collections.abc import Iterable
 
 from django.db import connection, transaction
 
+from redink.core.ids import in_chunks
 from redink.search.documents import SearchDocument
 from redink.search.query import ParsedQuery, Phrase, fts5_phrase, to_fts5, words_of
 
@@ -169,8 +170,7 @@ class SQLiteFTS5Backend(SearchBackend):
             return
         words = list(counts)
         known = set()
-        for start in range(0, len(words), 500):
-            chunk = words[start : start + 500]
+        for chunk in in_chunks(words):
             cursor.execute(
                 f"SELECT word FROM search_words WHERE word IN ({','.join(['%s'] * len(chunk))})",
                 chunk,

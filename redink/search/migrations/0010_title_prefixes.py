@@ -14,7 +14,7 @@ def add_title_prefixes(apps, schema_editor):
         _unstemmed_sqlite_titles(schema_editor)
     if vendor != "postgresql":
         return
-    from redink.core.parallel import chunked
+    from more_itertools import chunked
     from redink.search.backends.postgres import PostgresBackend, build_document_indexes, drop_document_indexes
     from redink.search.backends.tsvector import prefix_literal, tokens_of
 
