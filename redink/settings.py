@@ -16,6 +16,11 @@ from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
+# Four small readers of the environment rather than django-environ: they are shorter than
+# configuring it, database addresses already go through dj-database-url, and an empty variable
+# (`DEBUG=` in an env file) means "not set, use the default" here, where django-environ would read
+# it as a value ("" is False, and fails as a number).
+
 
 def env_bool(name: str, default: bool) -> bool:
     value = os.environ.get(name)

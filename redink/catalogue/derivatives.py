@@ -11,11 +11,16 @@ from __future__ import annotations
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
+from more_itertools import chunked
+
+from redink.core.ids import in_chunks
+
 from .models import Essay
 
 # Fewer changed essays than this are refreshed one by one, as single edits are.
 BULK_MIN = 200
-_CHUNK = 1000
+# Essays indexed a transaction: how often the progress bar moves, and what a batch holds in memory.
+SYNC_BATCH = 1000
 
 
 @dataclass(frozen=True)
@@ -47,15 +52,17 @@ def refresh_in_bulk(*, essay_ids: Collection[int], progress: Callable[[int, int]
         search_rebuild(progress=(lambda done: progress(done, published)) if progress else None)
         how = "rebuilt"
     else:
-        for start in range(0, len(ids), _CHUNK):
-            search_sync_essays(essay_ids=ids[start : start + _CHUNK])
+        done = 0
+        for batch in chunked(ids, SYNC_BATCH):
+            search_sync_essays(essay_ids=batch)
+            done += len(batch)
             if progress:
-                progress(min(start + _CHUNK, len(ids)), len(ids))
+                progress(done, len(ids))
         how = "indexed"
     essays_sign(essay_ids=ids)  # import_essays signs as it goes: this finds those current
     levels: set[int] = set()
-    for start in range(0, len(ids), _CHUNK):
-        levels.update(Essay.objects.filter(pk__in=ids[start : start + _CHUNK]).values_list("level_id", flat=True))
+    for chunk in in_chunks(ids):
+        levels.update(Essay.objects.filter(pk__in=chunk).values_list("level_id", flat=True))
     for level_id in sorted(levels):
         rebuild_related_level.enqueue(level_id)
     return BulkRefresh(essays=len(ids), search=how, related_levels=len(levels))

@@ -163,17 +163,6 @@ def _in_this_process(
         return on_failure(job, failure.reason)
 
 
-def chunked(items: Iterable[Job], size: int) -> Iterator[list[Job]]:
-    chunk: list[Job] = []
-    for item in items:
-        chunk.append(item)
-        if len(chunk) >= max(size, 1):
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
-
-
 @dataclass
 class _Running(Generic[Job]):
     index: int

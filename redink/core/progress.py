@@ -1,42 +1,37 @@
-"""A small text progress bar for management commands (no dependency needed)."""
+"""Progress bars for management commands, drawn by tqdm.
+
+The services report how many items are done so far (and, where it is learnt on the way, out of
+how many), while tqdm counts steps: `update` turns the one into the other, so no service needs
+to know about tqdm.
+"""
 
 from __future__ import annotations
 
-import time
 from typing import TextIO
+
+from tqdm import tqdm
 
 
 class ProgressBar:
-    def __init__(self, *, total: int, label: str, stream: TextIO, enabled: bool = True, width: int = 30) -> None:
-        self.total, self.label, self.stream, self.enabled, self.width = max(total, 0), label, stream, enabled, width
-        self.started = time.monotonic()
-        self._last_draw = 0.0
-        self.done = 0
+    def __init__(self, *, total: int, label: str, stream: TextIO, enabled: bool = True, unit: str = "") -> None:
+        interactive = stream.isatty()
+        self._bar = tqdm(
+            total=total or None,  # 0: not known yet
+            desc=label,
+            file=stream,
+            disable=not enabled,
+            unit=f" {unit}" if unit else "it",
+            # A log file (no terminal) gets a line every few seconds, not a redraw every fraction.
+            mininterval=0.2 if interactive else 5.0,
+            dynamic_ncols=interactive,
+        )
 
     def update(self, done: int, total: int | None = None) -> None:
         """`done` of `total` (which may be learnt, or corrected, along the way)."""
-        self.done = done
-        if total is not None:
-            self.total = max(total, 0)
-        now = time.monotonic()
-        if self.enabled and (now - self._last_draw > 0.2 or done >= self.total):
-            self._last_draw = now
-            self._draw(now)
-
-    def _draw(self, now: float) -> None:
-        fraction = min(1.0, self.done / self.total) if self.total else 1.0
-        filled = int(self.width * fraction)
-        elapsed = max(now - self.started, 1e-6)
-        rate = self.done / elapsed
-        eta = (self.total - self.done) / rate if rate and self.total > self.done else 0
-        self.stream.write(
-            f"\r{self.label} [{'#' * filled}{'.' * (self.width - filled)}] {self.done:,}/{self.total:,} "
-            f"{fraction:4.0%} {rate:,.0f}/s ETA {eta:,.0f}s "
-        )
-        self.stream.flush()
+        if total is not None and total != self._bar.total:
+            self._bar.total = total
+            self._bar.refresh()
+        self._bar.update(done - self._bar.n)
 
     def finish(self) -> None:
-        if self.enabled:
-            self._draw(time.monotonic())
-            self.stream.write("\n")
-            self.stream.flush()
+        self._bar.close()

@@ -18,6 +18,8 @@ from typing import Any
 
 from django.db import connection
 
+from redink.core.ids import in_chunks
+
 from .models import RelatedCards, RelatedEssay
 from .text import cut_title
 
@@ -49,15 +51,11 @@ def store_cards(cards: Mapping[int, Sequence[Card]]) -> None:
 
 
 _ROW_FIELDS = ("essay_id", "slug", "title", "snippet", "section_name", "word_count", "is_teacher_marked", "tier")
-# Ids per `IN (...)` list: under SQLite's limit of bound parameters on older builds.
-ID_CHUNK = 900
 
 
 def restore_cards(essay_ids: Iterable[int]) -> None:
     """Rewrite these essays' cards from their rows, after rows were deleted underneath them."""
-    ids = sorted(set(essay_ids))
-    for offset in range(0, len(ids), ID_CHUNK):
-        chunk = ids[offset : offset + ID_CHUNK]
+    for chunk in in_chunks(sorted(set(essay_ids))):
         found: dict[int, list[Card]] = defaultdict(list)
         rows = RelatedEssay.objects.filter(essay_id__in=chunk).order_by("essay_id", "rank")
         for essay_id, slug, title, snippet, section_name, word_count, marked, tier in rows.values_list(*_ROW_FIELDS):

@@ -16,6 +16,7 @@ from itertools import pairwise
 import numpy as np
 from django.db import transaction
 from django.db.models import Subquery
+from more_itertools import chunked
 from scipy import sparse
 
 from redink.catalogue.models import Essay
@@ -143,8 +144,7 @@ def _widen(
     """Fill the lists of `rows` that are short from the pool, outside each row's own inner block."""
     short = [r for r in rows if len(chosen[r]) < RELATED_LIMIT]
     low, high = pool
-    for offset in range(0, len(short), WIDE_CHUNK):
-        chunk = short[offset : offset + WIDE_CHUNK]
+    for chunk in chunked(short, WIDE_CHUNK):
         product = _strong(signatures[chunk] @ signatures[low:high].T)
         for k, r in enumerate(chunk):
             cols = low + product.indices[product.indptr[k] : product.indptr[k + 1]]

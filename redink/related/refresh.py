@@ -20,8 +20,8 @@ from django.conf import settings
 from django.db import transaction
 
 from redink.catalogue.models import Essay
+from redink.core.ids import in_chunks
 
-from .cards import ID_CHUNK
 from .models import RelatedEssay, RelatedLevel, RelatedSignature, RelatedTerm
 from .ranking import LEVEL, MIN_SIMILARITY, RELATED_LIMIT, SECTION, SUBJECT, Choice, best_in_tier, merged
 from .rebuild import rebuild_level
@@ -52,11 +52,9 @@ def essay_signature(essay: Essay) -> Signature:
     counts = term_counts(f"{essay.title}\n{essay.body}")
     terms = sorted(counts)
     documents: dict[str, int] = {}
-    for offset in range(0, len(terms), ID_CHUNK):
+    for chunk in in_chunks(terms):
         documents.update(
-            RelatedTerm.objects.filter(level_id=essay.level_id, term__in=terms[offset : offset + ID_CHUNK]).values_list(
-                "term", "documents"
-            )
+            RelatedTerm.objects.filter(level_id=essay.level_id, term__in=chunk).values_list("term", "documents")
         )
     total = RelatedLevel.objects.filter(level_id=essay.level_id).values_list("documents", flat=True).first() or 0
     return signature_of(counts, documents=documents, total=total)
@@ -141,9 +139,8 @@ class Refresher:
             RelatedSignature.objects.filter(open_to_tier__gte=SUBJECT).values_list("essay_id", "open_to_tier")
         )
         subjects: dict[int, int] = {}
-        ids = sorted(open_ids.keys() - skip)
-        for offset in range(0, len(ids), ID_CHUNK):
-            nearby = Essay.objects.published_among(ids[offset : offset + ID_CHUNK])
+        for chunk in in_chunks(sorted(open_ids.keys() - skip)):
+            nearby = Essay.objects.published_among(chunk)
             subjects.update(
                 (pk, subject_id)
                 for pk, subject_id, level_id, section_id in nearby.values_list(
@@ -156,9 +153,9 @@ class Refresher:
             for other, subject_id in subjects.items()
             if open_ids[other] >= (SUBJECT if subject_id == essay.subject_id else LEVEL)
         )
-        for offset in range(0, len(candidates), ID_CHUNK):
-            chunk = RelatedSignature.objects.filter(essay_id__in=candidates[offset : offset + ID_CHUNK])
-            for other, terms in chunk.values_list("essay_id", "terms"):
+        for chunk in in_chunks(candidates):
+            signatures = RelatedSignature.objects.filter(essay_id__in=chunk)
+            for other, terms in signatures.values_list("essay_id", "terms"):
                 score = cosine(signature, terms)
                 if score >= MIN_SIMILARITY:
                     tier = SUBJECT if subjects[other] == essay.subject_id else LEVEL
@@ -168,11 +165,8 @@ class Refresher:
     def offer(self, essay_id: int, takers: dict[int, tuple[Choice, Signature]]) -> None:
         """Put the essay into each taker's list where it now ranks among the first RELATED_LIMIT."""
         current: dict[int, list[Entry]] = defaultdict(list)
-        ids = sorted(takers)
-        for offset in range(0, len(ids), ID_CHUNK):
-            rows = RelatedEssay.objects.filter(essay_id__in=ids[offset : offset + ID_CHUNK]).order_by(
-                "essay_id", "rank"
-            )
+        for chunk in in_chunks(sorted(takers)):
+            rows = RelatedEssay.objects.filter(essay_id__in=chunk).order_by("essay_id", "rank")
             fields = ("essay_id", "related_id", "tier", "score", "snippet", "title", "slug", "word_count")
             for owner, related_id, tier, score, snippet, title, slug, words, marked, section_name in rows.values_list(
                 *fields, "is_teacher_marked", "section_name"

@@ -7,8 +7,9 @@ from collections.abc import Callable, Collection
 from django.db import reset_queries, transaction
 
 from redink.catalogue.models import Essay, Level
+from redink.core.ids import in_chunks
 
-from .cards import ID_CHUNK, restore_cards
+from .cards import restore_cards
 from .models import RelatedCards, RelatedEssay, RelatedSignature
 from .rebuild import rebuild_level
 from .refresh import Refresher, refresh_essay
@@ -34,21 +35,19 @@ def related_forget(*, essay_ids: Collection[int]) -> int:
     ids = sorted(set(essay_ids))
     holders: set[int] = set()
     with transaction.atomic():
-        for offset in range(0, len(ids), ID_CHUNK):
-            naming = RelatedEssay.objects.filter(related_id__in=ids[offset : offset + ID_CHUNK])
+        for chunk in in_chunks(ids):
+            naming = RelatedEssay.objects.filter(related_id__in=chunk)
             holders.update(naming.values_list("essay_id", flat=True))
         if not holders:
             return 0
         changed = sorted(holders)
         lock_lists(changed)  # as every writer of these lists does, so two forgets never interleave
-        for offset in range(0, len(ids), ID_CHUNK):
-            RelatedEssay.objects.filter(related_id__in=ids[offset : offset + ID_CHUNK]).delete()
+        for chunk in in_chunks(ids):
+            RelatedEssay.objects.filter(related_id__in=chunk).delete()
         restore_cards(changed)
         # A shortened list is open to essays of any tier until its recompute fills it.
-        for offset in range(0, len(changed), ID_CHUNK):
-            RelatedSignature.objects.filter(essay_id__in=changed[offset : offset + ID_CHUNK]).update(
-                open_to_tier=OPEN_TO_ALL
-            )
+        for chunk in in_chunks(changed):
+            RelatedSignature.objects.filter(essay_id__in=chunk).update(open_to_tier=OPEN_TO_ALL)
         transaction.on_commit(lambda: recompute_related_lists.enqueue(changed))
     return len(changed)
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from redink.catalogue.models import Essay
+from redink.core.ids import in_chunks
 
-from .cards import ID_CHUNK
 from .snippets import PREVIEW_FIELDS, FreeText, free_text
 
 
@@ -30,8 +30,8 @@ def load_sources(essay_ids: set[int], cache: dict[int, Source]) -> None:
     missing = sorted(essay_ids - cache.keys())
     fields = (*PREVIEW_FIELDS, "title", "slug", "is_teacher_marked", "section__name")
     essays = Essay.objects.select_related("section").only(*fields)
-    for offset in range(0, len(missing), ID_CHUNK):
-        for essay in essays.filter(pk__in=missing[offset : offset + ID_CHUNK]):
+    for chunk in in_chunks(missing):
+        for essay in essays.filter(pk__in=chunk):
             facts = CardFacts(
                 title=essay.title,
                 slug=essay.slug,

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 
+from more_itertools import chunked
+
 from redink.catalogue.models import Essay
-from redink.core.parallel import chunked, default_workers, ordered_map
+from redink.core.parallel import default_workers, ordered_map
 
 from .backends import get_backend
 from .documents import SearchDocument, document_for

@@ -2,31 +2,23 @@
 
 from __future__ import annotations
 
+from rapidfuzz.distance import OSA
+
 from .backends.base import SearchBackend
 from .query import ParsedQuery
 
+# The most edits between a word and its correction (allowed_edits: long words only).
+MAX_EDITS = 2
+
 
 def edit_distance(a: str, b: str) -> int:
-    """Optimal string alignment distance: insertions, deletions, substitutions, adjacent swaps."""
-    if a == b:
-        return 0
-    if abs(len(a) - len(b)) > 2:
-        return 3
-    previous2: list[int] = []
-    previous = list(range(len(b) + 1))
-    for i, ca in enumerate(a, start=1):
-        current = [i] + [0] * len(b)
-        for j, cb in enumerate(b, start=1):
-            cost = 0 if ca == cb else 1
-            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
-            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
-                current[j] = min(current[j], previous2[j - 2] + 1)
-        previous2, previous = previous, current
-    return previous[-1]
+    """Optimal string alignment distance (insertions, deletions, substitutions, adjacent swaps),
+    counted no further than one past the most edits a correction may take: 3 stands for any more."""
+    return int(OSA.distance(a, b, score_cutoff=MAX_EDITS))
 
 
 def allowed_edits(word: str) -> int:
-    return 1 if len(word) <= 5 else 2
+    return 1 if len(word) <= 5 else MAX_EDITS
 
 
 def corrections_for(query: ParsedQuery, backend: SearchBackend) -> dict[str, str]:

@@ -16,3 +16,18 @@ def test_sqlite_runs_in_wal_mode_with_immediate_transactions_and_a_busy_timeout(
         assert wrapper.transaction_mode == "IMMEDIATE"  # Django issues BEGIN IMMEDIATE
     finally:
         wrapper.close()
+
+
+def test_an_empty_variable_means_the_default(monkeypatch):
+    from redink.settings import env_bool, env_float, env_int, env_list
+
+    for name in ("REDINK_PROBE_BOOL", "REDINK_PROBE_INT", "REDINK_PROBE_FLOAT", "REDINK_PROBE_LIST"):
+        monkeypatch.setenv(name, "")
+    assert env_bool("REDINK_PROBE_BOOL", True) is True
+    assert env_int("REDINK_PROBE_INT", 7) == 7
+    assert env_float("REDINK_PROBE_FLOAT", 0.5) == 0.5
+    assert env_list("REDINK_PROBE_LIST", ["a"]) == ["a"]
+    monkeypatch.setenv("REDINK_PROBE_BOOL", " Yes ")
+    monkeypatch.setenv("REDINK_PROBE_LIST", "a.example, ,b.example")
+    assert env_bool("REDINK_PROBE_BOOL", False) is True
+    assert env_list("REDINK_PROBE_LIST", []) == ["a.example", "b.example"]

@@ -5,11 +5,15 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 
+from more_itertools import chunked
+
 from redink.search.documents import SearchDocument
 from redink.search.query import ParsedQuery
 
 # Ranking is bounded: no query scores more than this many matches.
 RANK_CANDIDATES = 3000
+# Documents a transaction in a rebuild (where the backend has no rebuild of its own).
+REBUILD_BATCH = 1000
 # Counts above this are shown as "10,000+".
 COUNT_CAP = 10_000
 # Snippet highlight markers; replaced by <mark> after HTML-escaping the snippet.
@@ -126,10 +130,6 @@ class SearchBackend(ABC):
     def search(self, request: SearchRequest) -> SearchPage: ...
 
     @abstractmethod
-    def reference_top(self, request: SearchRequest, k: int) -> list[int]:
-        """The unbounded ranking (scores every match): for measuring recall only."""
-
-    @abstractmethod
     def title_prefix_search(self, words: list[str], *, limit: int) -> list[TitleSuggestion]:
         """Titles holding every word, the last one as a prefix."""
 
@@ -177,9 +177,6 @@ class SearchBackend(ABC):
     def refresh_vocabulary(self) -> None:
         """Rebuild the spelling vocabulary (titles and free text) from the index."""
 
-    @abstractmethod
-    def index_size_bytes(self) -> int: ...
-
     def check(self) -> list[str]:
         """Problems with the database that stop this backend working (for the system check)."""
         return []
@@ -191,16 +188,8 @@ class SearchBackend(ABC):
     def rebuild(self, documents: Iterable[SearchDocument], *, progress: Callable[[int], None] | None = None) -> int:
         """Empty the index, add every document in batches, then rebuild the vocabulary once."""
         self.clear()
-        count, batch = 0, []
-        for document in documents:
-            batch.append(document)
-            if len(batch) >= 1000:
-                self.index(batch, update_vocabulary=False)
-                count += len(batch)
-                batch = []
-                if progress:
-                    progress(count)
-        if batch:
+        count = 0
+        for batch in chunked(documents, REBUILD_BATCH):
             self.index(batch, update_vocabulary=False)
             count += len(batch)
             if progress:

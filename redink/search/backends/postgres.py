@@ -18,9 +18,9 @@ from itertools import chain
 from typing import Any
 
 from django.db import connection, transaction
+from more_itertools import chunked
 
 from redink.catalogue.models import Essay
-from redink.core.parallel import chunked
 from redink.search.documents import SearchDocument
 from redink.search.query import ParsedQuery, Phrase, words_of
 
@@ -464,18 +464,6 @@ class PostgresBackend(SearchBackend):
         newest = _newest([i for row in rows for i in row[3]], total) if with_newest else []
         return [(row[0], row[1], row[2]) for row in rows], newest
 
-    def reference_top(self, request: SearchRequest, k: int) -> list[int]:
-        q_sql, q_params = tsquery_sql(request.query)
-        f_sql, f_params = _filters(request)
-        rank_sql, rank_params = _rank(request, q_sql, q_params)
-        with _through_gin_indexes() as cursor:
-            cursor.execute(
-                f"SELECT essay_id FROM search_document WHERE document @@ ({q_sql}){f_sql} "
-                f"ORDER BY {rank_sql} DESC, essay_id DESC LIMIT %s",
-                [*q_params, *f_params, *rank_params, k],
-            )
-            return [row[0] for row in cursor.fetchall()]
-
     def title_prefix_search(self, words: list[str], *, limit: int) -> list[TitleSuggestion]:
         """Titles holding every word, the last one as a prefix, most read first (as on SQLite).
 
@@ -541,11 +529,6 @@ class PostgresBackend(SearchBackend):
                 [word, word, limit],
             )
             return [(row[0], row[1]) for row in cursor.fetchall()]
-
-    def index_size_bytes(self) -> int:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_total_relation_size('search_document') + pg_total_relation_size('search_words')")
-            return int(cursor.fetchone()[0] or 0)
 
 
 def _title_and_free(document: SearchDocument) -> Iterable[str]:

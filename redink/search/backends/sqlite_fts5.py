@@ -23,6 +23,7 @@ from collections.abc import Iterable
 
 from django.db import connection, transaction
 
+from redink.core.ids import in_chunks
 from redink.search.documents import SearchDocument
 from redink.search.query import ParsedQuery, Phrase, fts5_phrase, to_fts5, words_of
 
@@ -140,8 +141,7 @@ class SQLiteFTS5Backend(SearchBackend):
             return
         words = list(counts)
         known = set()
-        for start in range(0, len(words), 500):
-            chunk = words[start : start + 500]
+        for chunk in in_chunks(words):
             cursor.execute(
                 f"SELECT word FROM search_words WHERE word IN ({','.join(['%s'] * len(chunk))})",
                 chunk,
@@ -318,15 +318,6 @@ class SQLiteFTS5Backend(SearchBackend):
         )
         return facet_lists(cursor.fetchall(), level_id=request.level_id)
 
-    def reference_top(self, request: SearchRequest, k: int) -> list[int]:
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT rowid FROM search_fts WHERE search_fts MATCH %s ORDER BY bm25(search_fts, {WEIGHTS}), rowid DESC "
-                "LIMIT %s",
-                [_match_expression(request), k],
-            )
-            return [row[0] for row in cursor.fetchall()]
-
     def title_prefix_search(self, words: list[str], *, limit: int) -> list[TitleSuggestion]:
         """Titles holding every word, the last one as a prefix, most read first."""
         expression = " AND ".join(
@@ -374,14 +365,6 @@ class SQLiteFTS5Backend(SearchBackend):
                 [" OR ".join(f'"{g}"' for g in grams), limit],
             )
             return [(row[0], row[1]) for row in cursor.fetchall()]
-
-    def index_size_bytes(self) -> int:
-        with connection.cursor() as cursor:
-            try:
-                cursor.execute("SELECT sum(pgsize) FROM dbstat WHERE name LIKE 'search\\_%' ESCAPE '\\'")
-                return int(cursor.fetchone()[0] or 0)
-            except Exception:  # dbstat is an optional SQLite module
-                return 0
 
 
 def _trigrams(text: str) -> list[str]:

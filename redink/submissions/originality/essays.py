@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.db.models import F, Q
+from more_itertools import chunked
 
 from redink.catalogue.models import Essay
 
@@ -38,8 +39,7 @@ def essays_sign(*, essay_ids: Collection[int] | None = None, progress: Callable[
         return _sign_all(progress=progress)
     ids = sorted(set(essay_ids))
     signed = dropped = 0
-    for start in range(0, len(ids), BATCH):
-        chunk = ids[start : start + BATCH]
+    for chunk in chunked(ids, BATCH):
         with transaction.atomic():
             exclusive_check()
             dropped += _drop_unpublished(TextSignature.objects.filter(essay_id__in=chunk))

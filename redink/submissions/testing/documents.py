@@ -14,6 +14,21 @@ HEADER = "Candidate 4521 coursework header"
 FOOTER = "Confidential footer line"
 
 
+class MakerUnavailable(RuntimeError):
+    """A format whose maker needs a development library that is not installed."""
+
+
+def _needs_reportlab() -> None:
+    # PDFs are made with reportlab, which only tests and benchmarks need: a production install
+    # (requirements.txt) lacks it, and should hear why rather than meet an ImportError.
+    try:
+        import reportlab  # noqa: F401
+    except ImportError:
+        raise MakerUnavailable(
+            "making PDFs needs reportlab, a development dependency (pip install -r requirements-dev.txt)"
+        ) from None
+
+
 def make_docx(title: str, paragraphs: Sequence[str], *, header: bool = True) -> bytes:
     import docx
 
@@ -59,6 +74,7 @@ def make_odt(title: str, paragraphs: Sequence[str], *, header: bool = True) -> b
 
 
 def make_pdf(title: str, paragraphs: Sequence[str], *, header: bool = True, password: str = "") -> bytes:
+    _needs_reportlab()
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import getSampleStyleSheet
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
@@ -90,6 +106,7 @@ def make_pdf_large_title(
     """A PDF whose title is set in large type, so that a long title wraps over two or more lines,
     with body paragraphs in ordinary type below it and no extra space between them (only the
     first-line indent and the space a word processor leaves above a heading)."""
+    _needs_reportlab()
     from reportlab.lib.enums import TA_CENTER, TA_LEFT
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
@@ -119,6 +136,7 @@ def make_pdf_large_title(
 
 def make_scanned_pdf() -> bytes:
     """A PDF whose pages are only pictures: what a scanner makes."""
+    _needs_reportlab()
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.utils import ImageReader
     from reportlab.pdfgen import canvas

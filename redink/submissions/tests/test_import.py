@@ -298,3 +298,11 @@ def test_a_large_import_is_indexed_and_related_in_bulk_at_the_end(library, origi
     for essay in published:
         found = client.get("/search/", {"q": f'"{essay.title}"'}).content.decode()
         assert essay.get_absolute_url() in found, essay.title
+
+
+def test_a_batch_size_under_one_is_refused_with_a_reason(tmp_path):
+    from django.core.management.base import CommandError
+
+    (tmp_path / "essay.txt").write_text("An essay.")
+    with pytest.raises(CommandError, match="must be at least 1, not 0"):
+        call_command("import_essays", str(tmp_path), "--batch-size", "0", stdout=io.StringIO())

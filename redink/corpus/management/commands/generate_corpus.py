@@ -6,11 +6,13 @@ import argparse
 import os
 import time
 from collections import Counter
+from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO, cast
 
-from django.core.management.base import BaseCommand, CommandError, OutputWrapper
+from django.core.management.base import BaseCommand, CommandError
 
+from redink.core.progress import ProgressBar
 from redink.corpus.plan import DEFAULT_COPY_RATE, DEFAULT_WORDS, build_plan
 from redink.corpus.writer import (
     CorpusExistsError,
@@ -33,34 +35,6 @@ def _seed(value: str) -> int:
     if number < 0:
         raise argparse.ArgumentTypeError(f"must be 0 or more, not {number}")
     return number
-
-
-class ProgressLine:
-    """`12,000/160,000 essays  1,234 essays/s` on stderr: redrawn in place on a terminal, else every few seconds."""
-
-    def __init__(self, *, stream: OutputWrapper, total: int, verb: str) -> None:
-        self.stream, self.total, self.verb = stream, total, verb
-        self.started = self.last = time.monotonic()
-        self.interactive = stream.isatty()
-
-    def _write(self, text: str) -> None:
-        self.stream.write(text, style_func=lambda s: s, ending="")  # not an error: no error styling
-        self.stream.flush()
-
-    def __call__(self, done: int) -> None:
-        now = time.monotonic()
-        if done < self.total and now - self.last < (0.5 if self.interactive else 5.0):
-            return
-        self.last = now
-        rate = done / max(now - self.started, 1e-9)
-        line = f"{self.verb} {done:,}/{self.total:,} essays  {rate:,.0f} essays/s"
-        self._write(f"\r{line}\x1b[K" if self.interactive else f"{line}\n")
-        if self.interactive and done >= self.total:
-            self._write("\n")
-
-
-def _silent(done: int) -> None:
-    pass
 
 
 class Command(BaseCommand):
@@ -92,11 +66,15 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         started = time.monotonic()
         seed: int = options["seed"]
-        stream = self.stderr
+        # The stream under Django's wrapper, which would end every redraw with a newline.
+        stream = cast(TextIO, self.stderr._out)
+        bar = partial(ProgressBar, stream=stream, enabled=not options["quiet"], unit="essays")
         if options["delete"]:
-            total = corpus_essay_count(seed=seed)
-            progress = _silent if options["quiet"] else ProgressLine(stream=stream, total=total, verb="deleted")
-            deleted = corpus_delete(seed=seed, progress=progress)
+            progress = bar(total=corpus_essay_count(seed=seed), label="Deleting")
+            try:
+                deleted = corpus_delete(seed=seed, progress=progress.update)
+            finally:
+                progress.finish()
             self.stdout.write(f"Removed {deleted:,} essays of the corpus for seed {seed}.")
             return
         if not options["essays"]:
@@ -115,15 +93,17 @@ class Command(BaseCommand):
             max_words=options["max_words"],
         )
         out: Path | None = options["out"]
-        progress = _silent if options["quiet"] else ProgressLine(stream=stream, total=len(corpus), verb="generated")
+        progress = bar(total=len(corpus), label="Generating")
         common = {"corpus": corpus, "batch_size": options["batch_size"], "workers": options["workers"]}
         try:
             if out is not None:
-                written = corpus_write_files(out_dir=out, progress=progress, **common)
+                written = corpus_write_files(out_dir=out, progress=progress.update, **common)
             else:
-                written = corpus_write_database(progress=progress, **common)
+                written = corpus_write_database(progress=progress.update, **common)
         except CorpusExistsError as exc:
             raise CommandError(str(exc)) from exc
+        finally:
+            progress.finish()
 
         seconds = time.monotonic() - started
         copies = Counter(e.copy_kind for e in corpus.essays if e.copy_kind)

@@ -29,6 +29,7 @@ from redink.search.backends import get_backend
 from redink.search.backends.base import SearchRequest
 from redink.search.bench.measure import Timings, time_each
 from redink.search.bench.querylog import LOG_PATH, build_log, load_log, write_log
+from redink.search.bench.reference import index_size_bytes, reference_top
 from redink.search.query import parse_query
 from redink.search.services import search_rebuild
 
@@ -121,7 +122,7 @@ class Command(BaseCommand):
         # Measured after the timings: reading every essay's text passes it through PostgreSQL's
         # buffer pool, which would leave the timed queries to start with the index evicted.
         text_bytes = sum(len(b.encode()) + len(t.encode()) for t, b in essays.values_list("title", "body").iterator())
-        index_bytes = get_backend().index_size_bytes()
+        index_bytes = index_size_bytes()
         report["text_mb"] = round(text_bytes / 1e6, 1)
         report["index_mb"] = round(index_bytes / 1e6, 1)
         report["index_to_text"] = round(index_bytes / text_bytes, 2) if text_bytes else None
@@ -190,7 +191,7 @@ class Command(BaseCommand):
             if parsed.is_empty:
                 continue
             request = SearchRequest(query=parsed, level_id=levels.get(query.level), per_page=10, with_facets=False)
-            reference = backend.reference_top(request, 10)
+            reference = reference_top(request, k=10)
             if not reference:
                 continue
             ours = {hit.essay_id for hit in backend.search(request).hits}

@@ -58,6 +58,9 @@ class Command(BaseCommand):
         report["extraction"] = extraction
         out("Extraction, median per document (ours / the library alone):")
         for fmt, row in extraction.items():
+            if "not_measured" in row:
+                out(f"  {fmt:5} not measured: {row['not_measured']}")
+                continue
             ratio = f"{row['raw_ms']:7.2f} ms raw  ratio {row['ratio']:.2f}" if "ratio" in row else "(no raw reference)"
             out(f"  {fmt:5} {row['ours_ms']:7.2f} ms ours  {ratio}   ({row['bytes'] / 1024:.0f} KB files)")
 

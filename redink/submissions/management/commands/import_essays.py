@@ -13,8 +13,9 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from more_itertools import chunked
 
-from redink.core.parallel import WorkFailed, chunked, default_workers, forks_workers, ordered_map, run_isolated
+from redink.core.parallel import WorkFailed, default_workers, forks_workers, ordered_map, run_isolated
 from redink.core.progress import ProgressBar
 from redink.submissions.extract import EXTENSIONS
 from redink.submissions.services.imports import (
@@ -36,6 +37,13 @@ LABELS = {
     "failed": "failed",
     "skipped": "done in an earlier run",
 }
+
+
+def _at_least_one(value: str) -> int:
+    number = int(value)
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {number}")
+    return number
 
 
 class Command(BaseCommand):
@@ -60,7 +68,7 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--batch-size",
-            type=int,
+            type=_at_least_one,
             default=100,
             help="Files written per transaction (default 100): a killed run loses at most one batch.",
         )
