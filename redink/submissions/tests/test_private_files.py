@@ -142,3 +142,14 @@ def test_the_storage_makes_its_own_names(given, stored_like):
 )
 def test_download_names_are_flattened(given, offered):
     assert download_name(given) == offered
+
+
+def test_the_author_finds_their_file_on_my_uploads_and_no_one_else_sees_the_link(client, contributor, section, student):
+    upload = upload_file(contributor=contributor, section=section, filename="my essay.html", data=HOSTILE_PAGE)
+    link = reverse("submissions:download", args=[upload.pk])
+    client.force_login(contributor)
+    page = client.get(reverse("submissions:uploads")).content.decode()
+    assert f'href="{link}" download>Your file, <bdi>my essay.html</bdi></a>' in page
+    assert b"".join(client.get(link).streaming_content) == HOSTILE_PAGE
+    client.force_login(student)
+    assert link not in client.get(reverse("submissions:uploads")).content.decode()
