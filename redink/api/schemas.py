@@ -17,6 +17,7 @@ from pydantic import ConfigDict, Field
 if TYPE_CHECKING:
     from redink.access.visibility import VisibleText
     from redink.catalogue.models import Essay
+    from redink.search.cards import ListedEssay
 
 # --- Errors --------------------------------------------------------------------------------
 
@@ -329,8 +330,9 @@ def _ref(thing: object) -> TaxonomyRef:
     return TaxonomyRef(slug=thing.slug, name=thing.name)  # type: ignore[attr-defined]
 
 
-def essay_card(essay: Essay) -> EssayCard:
-    """An essay loaded `for_listing()` (taxonomy and author joined, no text) as a card."""
+def essay_card(essay: Essay | ListedEssay) -> EssayCard:
+    """An essay loaded `for_listing()` (taxonomy and author joined, no text), or a search
+    result's row, as a card."""
     return EssayCard(
         slug=essay.slug,
         title=essay.title,

@@ -126,7 +126,7 @@ def section_page(request: HttpRequest, level: str, subject: str, section: str) -
 
 @require_safe
 def essay_page(request: HttpRequest, slug: str) -> HttpResponse:
-    essay = selectors.essay_for_page(slug=slug)
+    essay = selectors.essay_for_page(slug=slug, viewer=request.user, request=request)
     if essay is None:
         raise Http404("No essay has that address.")
     if essay.status == Essay.Status.WITHDRAWN:

@@ -225,3 +225,7 @@ def print_load(write: Callable[[str], Any], report: dict[str, Any]) -> None:
         write("server time, one request at a time straight to gunicorn (median ms):")
         for name, value in report["server_time_ms"].items():
             write(f"  {name:<17}{value:>8.2f}")
+    if "worker_cpu_ms" in report:
+        write("the gunicorn worker's CPU time per request (mean ms):")
+        for name, value in report["worker_cpu_ms"].items():
+            write(f"  {name:<17}{value:>8.2f}")

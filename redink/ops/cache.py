@@ -29,7 +29,7 @@ from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import ReadOnlyError
 from redis.exceptions import TimeoutError as RedisTimeoutError
@@ -44,11 +44,29 @@ FORGET_AT_MOST = 10_000
 T = TypeVar("T")
 
 
+class KeptClientRedisCacheClient(RedisCacheClient):
+    """Django's Redis client, keeping one `redis.Redis` per connection pool instead of making one
+    for every cache call: making it (its table of response callbacks) cost 0.12 ms of CPU, twice
+    a GET's own, two or three times on every page. A `redis.Redis` on a pool is thread-safe."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._clients: dict[int, Any] = {}
+
+    def get_client(self, key: Any = None, *, write: bool = False) -> Any:
+        pool = self._get_connection_pool(write)  # type: ignore[attr-defined]
+        client = self._clients.get(id(pool))
+        if client is None:
+            client = self._clients[id(pool)] = self._client(connection_pool=pool)  # type: ignore[attr-defined]
+        return client
+
+
 class FailOpenRedisCache(RedisCache):
     """`RedisCache` that treats an unreachable Redis as an empty cache (see the module docstring)."""
 
     def __init__(self, server: str, params: dict[str, Any]) -> None:
         super().__init__(server, params)
+        self._class = KeptClientRedisCacheClient
         self._lock = threading.Lock()
         self._last_warning = 0.0
         self._dropped: set[str] = set()

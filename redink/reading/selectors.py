@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.paginator import Page, Paginator
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
+from django.http import HttpRequest
 from django.utils import timezone
 
 from redink.accounts.models import User
@@ -22,6 +25,33 @@ def saved_essay_items(*, user: User) -> dict[int, int]:
     return dict(
         SavedEssay.objects.filter(user=user, essay__isnull=False).order_by().values_list("essay_id", "pk")  # type: ignore[misc]
     )
+
+
+def saved_item_subquery(*, user_id: Any) -> Subquery:
+    """The reading-list item by which the user saved the essay of the outer query (or NULL): a
+    page that shows one essay asks it inside that essay's query, and hands the answer to the
+    Save button with `remember_saved_item`."""
+    items = SavedEssay.objects.filter(user_id=user_id, essay_id=OuterRef("pk")).order_by().values("pk")[:1]
+    return Subquery(items)
+
+
+_KNOWN_ATTR = "_reading_known_items"
+
+
+def remember_saved_item(request: HttpRequest, *, essay_id: int, item_id: int | None) -> None:
+    """What the request already knows of one essay's Save state (the Save button then asks no
+    query for it)."""
+    known = getattr(request, _KNOWN_ATTR, None)
+    if known is None:
+        known = {}
+        setattr(request, _KNOWN_ATTR, known)
+    known[essay_id] = item_id
+
+
+def known_saved_item(request: HttpRequest, *, essay_id: int) -> tuple[bool, int | None]:
+    """(known, item id) of one essay's Save state, as `remember_saved_item` left it."""
+    known = getattr(request, _KNOWN_ATTR, None) or {}
+    return (essay_id in known, known.get(essay_id))
 
 
 def reading_list_page(*, user: User, page: str | int | None, per_page: int = PAGE_SIZE) -> Page:  # type: ignore[type-arg]

@@ -13,6 +13,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
 from dataclasses import asdict, dataclass
+from typing import Any
 from unittest import mock
 
 from django.db import connection
@@ -112,8 +113,9 @@ def _without_related(*, essay: Essay) -> RelatedBlock:
 _essay_for_page = catalogue_selectors.essay_for_page  # the real one, kept while it is swapped
 
 
-def _essay_without_related(*, slug: str) -> Essay | None:
-    return _essay_for_page(slug=slug, with_related=False)
+def _essay_without_related(*, slug: str, **page: Any) -> Essay | None:
+    """The page's essay as the view asks for it (its reader, its request), without the cards."""
+    return _essay_for_page(slug=slug, with_related=False, **page)
 
 
 @contextmanager

@@ -14,6 +14,7 @@ from redink.ops.metrics import timed_search
 
 from .backends import get_backend
 from .backends.base import MARK_END, MARK_START, SORT_ALIASES, SORTS, SearchRequest, TitleSuggestion
+from .cards import ListedEssay, listed_essays
 from .query import ParsedQuery, parse_query
 from .scope import Scope, scope_of
 from .spelling import corrections_for
@@ -24,7 +25,7 @@ MAX_PAGE = 50
 
 @dataclass(frozen=True)
 class Result:
-    essay: Essay
+    essay: ListedEssay  # what the card shows, no text (`cards.py`)
     snippet: SafeString
     matched_hidden_only: bool
 
@@ -185,7 +186,7 @@ def _empty_message(parsed: ParsedQuery) -> str:
 
 
 def _fill(results: SearchResults, page: Any) -> None:
-    essays = Essay.objects.for_listing().in_bulk([hit.essay_id for hit in page.hits])
+    essays = listed_essays(ids=[hit.essay_id for hit in page.hits])
     results.results = [
         Result(essay=essays[hit.essay_id], snippet=highlight(hit.snippet), matched_hidden_only=hit.matched_hidden_only)
         for hit in page.hits

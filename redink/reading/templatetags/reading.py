@@ -33,7 +33,11 @@ def _saved_items(request: HttpRequest) -> dict[int, int]:
 def save_button(context: template.Context, essay: Any) -> dict[str, Any]:
     request: HttpRequest | None = context.get("request")
     signed_in = bool(request is not None and request.user.is_authenticated)
-    item_id = _saved_items(request).get(essay.pk) if signed_in else None  # type: ignore[arg-type]
+    item_id = None
+    if signed_in:
+        known, item_id = selectors.known_saved_item(request, essay_id=essay.pk)  # type: ignore[arg-type]
+        if not known:
+            item_id = _saved_items(request).get(essay.pk)  # type: ignore[arg-type]
     include_script = False
     if signed_in and not getattr(request, _SCRIPT_ATTR, False):
         include_script = True  # the script once per page, beside the first form

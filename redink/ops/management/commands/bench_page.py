@@ -7,13 +7,16 @@ nginx serving the same bytes as a file.
 Starts gunicorn (one worker) and nginx from the production stack (`redink.ops.stack`), logs in a
 member made for the run, then measures, one request at a time straight to gunicorn, the median
 time of a member's essay page and of a visitor's (what nginx's cache spares Django), each over
-`--essays` different essays; and with `wrk` the highest rate of the member's page against nginx
+`--essays` different essays, with the worker's CPU time per request (from `/proc`: the wall time
+on a shared machine includes waits on PostgreSQL and on other work, the CPU time does not); and
+with `wrk` the highest rate of the member's page against nginx
 serving the page's bytes as a file (the budget: at least 2%).
 """
 
 from __future__ import annotations
 
 import json
+import os
 import statistics
 import tempfile
 from pathlib import Path
@@ -50,15 +53,16 @@ class Command(BaseCommand):
             web_workers=1,
             services=("web", "nginx"),
         )
-        stack.up()
+        started = stack.up()
+        worker = _web_worker(next(process.pid for process in started if process.name == "web"))
         try:
             cookie = loadgen.log_in(stack.url, email=email, password=password)
             essays = paths.essays[: options["essays"]]
             report: dict[str, Any] = {"essays": paths.essay_count, "web_workers": 1}
-            report["server_time_ms"] = {
-                "member": self._median(stack.web_url, essays, {"Cookie": cookie}, options["rounds"]),
-                "visitor": self._median(stack.web_url, essays, {}, options["rounds"]),
-            }
+            member, member_cpu = self._median(stack.web_url, essays, {"Cookie": cookie}, options["rounds"], worker)
+            visitor, visitor_cpu = self._median(stack.web_url, essays, {}, options["rounds"], worker)
+            report["server_time_ms"] = {"member": member, "visitor": visitor}
+            report["worker_cpu_ms"] = {"member": member_cpu, "visitor": visitor_cpu}
             if options["ratio_seconds"] and loadgen.wrk_available():
                 report["ratios"] = page_ratios(
                     stack, essay_path=essays[0], cookie=cookie, seconds=options["ratio_seconds"], web_direct=True
@@ -71,12 +75,33 @@ class Command(BaseCommand):
             options["json"].write_text(json.dumps(report, indent=2) + "\n")
 
     @staticmethod
-    def _median(base: str, essays: list[str], headers: dict[str, str], rounds: int) -> float:
+    def _median(base: str, essays: list[str], headers: dict[str, str], rounds: int, worker: int) -> tuple[float, float]:
         """Each essay once to warm it (its parts rendered and kept), then `rounds` timed requests
-        of each; the median of all."""
+        of each: the median of their wall times, and the worker's mean CPU time per request (the
+        kernel counts it in ticks of 10 ms, too coarse for one request but not for hundreds)."""
         for path in essays:
             status, _, _ = fetch(base + path, headers)
             if status != 200:
                 raise CommandError(f"{path} answered {status}")
+        cpu_before = _cpu_seconds(worker)
         samples = [fetch(base + path, headers)[2] for _ in range(rounds) for path in essays]
-        return round(statistics.median(samples), 2)
+        cpu_ms = (_cpu_seconds(worker) - cpu_before) * 1000 / len(samples)
+        return round(statistics.median(samples), 2), round(cpu_ms, 2)
+
+
+def _web_worker(master: int) -> int:
+    """The one gunicorn worker under the master process `master`."""
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == master:
+            return int(stat.parent.name)
+    raise CommandError(f"gunicorn (pid {master}) has no worker")
+
+
+def _cpu_seconds(pid: int) -> float:
+    """User and system CPU time of process `pid` so far (fields 14 and 15 of /proc/<pid>/stat)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
