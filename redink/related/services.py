@@ -6,7 +6,7 @@ from collections.abc import Callable, Collection
 
 from django.db import reset_queries, transaction
 
-from redink.catalogue.models import Essay, Level
+from redink.catalogue.models import Essay, Level, Section
 
 from .cards import ID_CHUNK, restore_cards
 from .models import RelatedCards, RelatedEssay, RelatedSignature
@@ -51,6 +51,28 @@ def related_forget(*, essay_ids: Collection[int]) -> int:
             )
         transaction.on_commit(lambda: recompute_related_lists.enqueue(changed))
     return len(changed)
+
+
+def related_section_renamed(*, section_id: int) -> int:
+    """Show a section's current name on every card of an essay in it, in one transaction.
+
+    A card keeps a copy of its essay's section name (the essay page reads the cards as one
+    stored value: reading the rows with their sections on every view measured over the block's
+    5% of page time). A rename changes no essay, so no refresh would reach those cards: this
+    rewrites them, and no more. Returns how many lists changed."""
+    name = Section.objects.filter(pk=section_id).values_list("name", flat=True).first()
+    if name is None:
+        return 0
+    stale = RelatedEssay.objects.filter(related__section_id=section_id).exclude(section_name=name)
+    with transaction.atomic():
+        holders = sorted(set(stale.values_list("essay_id", flat=True)))
+        if not holders:
+            return 0
+        lock_lists(holders)  # as every writer of these lists does
+        for offset in range(0, len(holders), ID_CHUNK):
+            stale.filter(essay_id__in=holders[offset : offset + ID_CHUNK]).update(section_name=name)
+        restore_cards(holders)
+    return len(holders)
 
 
 def related_recompute_lists(*, essay_ids: Collection[int]) -> None:
