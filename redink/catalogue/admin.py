@@ -66,6 +66,11 @@ class SectionAdmin(admin.ModelAdmin):
     autocomplete_fields = ("subject",)
     list_select_related = ("subject__level",)
 
+    def save_model(self, request: HttpRequest, obj: Section, form, change: bool) -> None:  # type: ignore[no-untyped-def]
+        super().save_model(request, obj, form, change)
+        if change and "name" in form.changed_data:
+            services.section_renamed(section_id=obj.pk)
+
 
 @admin.register(Essay)
 class EssayAdmin(admin.ModelAdmin):

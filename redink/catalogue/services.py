@@ -92,6 +92,14 @@ def essay_changed(*, essay_id: int) -> None:
         purge_essays_on_commit(essay_ids=[essay_id])
 
 
+def section_renamed(*, section_id: int) -> None:
+    """After the current transaction commits, show the section's new name wherever a copy of
+    it is kept (the related cards of its essays)."""
+    from redink.related.tasks import rename_related_section
+
+    transaction.on_commit(lambda: rename_related_section.enqueue(section_id))
+
+
 def _refresh_on_commit(essay_id: int) -> None:
     collected = _collecting.get()
     if collected is not None:

@@ -30,7 +30,7 @@ class RelatedEssay(models.Model):
     # What the card shows of the related essay, copied when the row is written, so that a
     # list's cards can be rewritten from its rows alone (`cards.restore_cards`). Every change to
     # an essay goes through catalogue.services.essay_changed, whose refresh rewrites the rows
-    # naming it; a renamed section shows its new name after `rebuild_related`.
+    # naming it; a section's rename rewrites the copies of its name (`related_section_renamed`).
     title = models.CharField(max_length=250)
     slug = models.SlugField(max_length=120)
     word_count = models.PositiveIntegerField()

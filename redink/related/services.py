@@ -6,7 +6,7 @@ from collections.abc import Callable, Collection
 
 from django.db import reset_queries, transaction
 
-from redink.catalogue.models import Essay, Level
+from redink.catalogue.models import Essay, Level, Section
 from redink.core.ids import in_chunks
 
 from .cards import restore_cards
@@ -50,6 +50,28 @@ def related_forget(*, essay_ids: Collection[int]) -> int:
             RelatedSignature.objects.filter(essay_id__in=chunk).update(open_to_tier=OPEN_TO_ALL)
         transaction.on_commit(lambda: recompute_related_lists.enqueue(changed))
     return len(changed)
+
+
+def related_section_renamed(*, section_id: int) -> int:
+    """Show a section's current name on every card of an essay in it, in one transaction.
+
+    A card keeps a copy of its essay's section name (the essay page reads the cards as one
+    stored value: reading the rows with their sections on every view measured over the block's
+    5% of page time). A rename changes no essay, so no refresh would reach those cards: this
+    rewrites them, and no more. Returns how many lists changed."""
+    name = Section.objects.filter(pk=section_id).values_list("name", flat=True).first()
+    if name is None:
+        return 0
+    stale = RelatedEssay.objects.filter(related__section_id=section_id).exclude(section_name=name)
+    with transaction.atomic():
+        holders = sorted(set(stale.values_list("essay_id", flat=True)))
+        if not holders:
+            return 0
+        lock_lists(holders)  # as every writer of these lists does
+        for chunk in in_chunks(holders):
+            stale.filter(essay_id__in=chunk).update(section_name=name)
+        restore_cards(holders)
+    return len(holders)
 
 
 def related_recompute_lists(*, essay_ids: Collection[int]) -> None:

@@ -1,6 +1,6 @@
 from django_tasks import task
 
-from .services import related_rebuild_level, related_recompute_lists, related_refresh_essay
+from .services import related_rebuild_level, related_recompute_lists, related_refresh_essay, related_section_renamed
 
 
 @task()
@@ -19,3 +19,9 @@ def rebuild_related_level(level_id: int) -> None:
 def recompute_related_lists(essay_ids: list[int]) -> None:
     """Recompute lists that lost an entry when an essay left the library."""
     related_recompute_lists(essay_ids=essay_ids)
+
+
+@task()
+def rename_related_section(section_id: int) -> None:
+    """Show a renamed section's new name on the related cards of its essays."""
+    related_section_renamed(section_id=section_id)

@@ -7,6 +7,7 @@ import re
 
 import pytest
 from django.db import connection
+from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -203,6 +204,26 @@ def test_cards_follow_changes_to_the_related_essay(client, taxonomy):
     block = related_block(client.get(reading.get_absolute_url()).content.decode())
     assert "A better title" in block and "Old title" not in block
     assert "Marked by a teacher" in block
+
+
+def test_a_section_renamed_in_the_admin_shows_its_new_name_on_the_cards(client, taxonomy):
+    reading = make_essay(section=taxonomy.cells, title="Reading", text=topic_text("cold war", seed=1))
+    make_essay(section=taxonomy.cold_war, title="Other", text=topic_text("cold war", seed=2))
+    section = taxonomy.cold_war
+    old_name = section.name
+    assert f"<span>{old_name}</span>" in related_block(client.get(reading.get_absolute_url()).content.decode())
+
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = client.post(
+            reverse("admin:catalogue_section_change", args=[section.pk]),
+            {"subject": section.subject_id, "name": "The Cold War, 1945-91", "slug": section.slug},
+        )
+    assert response.status_code == 302
+    client.logout()
+
+    block = related_block(client.get(reading.get_absolute_url()).content.decode())
+    assert "<span>The Cold War, 1945-91</span>" in block and old_name not in block
 
 
 class TestQueries:

@@ -318,21 +318,16 @@ class TestLargeResultSets:
         ("sort", "field"), [("newest", "published_at"), ("most-read", "reading_count"), ("best-rated", "rating_score")]
     )
     def test_other_sorts_keep_their_order_past_the_caps(self, crowd, sort, field):
-        from django.db import connection
-
         from redink.catalogue.models import Essay
 
         essays, _ = crowd
         results = search_essays(raw="caravels", params={"sort": sort}, viewer=None)
         shown = [getattr(r.essay, field) for r in results.results]
         assert shown and shown == sorted(shown, reverse=True)
-        if connection.vendor == "postgresql":
-            # PostgreSQL walks the sort's index: the true first matches of the whole library.
-            # (SQLite sorts the most recently indexed matches, a window that holds them when
-            # essays are indexed as they are published.)
-            matches = Essay.objects.filter(pk__in=[e.pk for e in essays])
-            expected = list(matches.order_by(f"-{field}", "-pk").values_list("slug", flat=True))
-            assert hit_slugs(results) == expected
+        # The true first matches of the whole library, not of the most recently indexed ones.
+        matches = Essay.objects.filter(pk__in=[e.pk for e in essays])
+        expected = list(matches.order_by(f"-{field}", "-pk").values_list("slug", flat=True))
+        assert hit_slugs(results) == expected
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.db import connection
 
 from redink.catalogue.models import Essay
 from redink.marking.tests.test_ratings import Rated, give_reviews, make_rated
@@ -104,19 +103,13 @@ def test_best_rated_keeps_its_order_past_the_bounds(crowd, monkeypatch, rank_can
     assert keys == sorted(keys, reverse=True)
     assert shown[:2] == [rated.forty.pk, rated.ten.pk]
     assert shown.index(rated.one.pk) < shown.index(rated.none.pk), "rated before unrated"
-    if connection.vendor == "postgresql":
-        # PostgreSQL walks the catalogue's order: the true best-rated matches of the whole
-        # library, the old rated essay among them, page after page. (SQLite ranks the newest
-        # matches, a window that holds the essays reviewed as they are read.)
-        expected = _expected()
-        assert [essays[i].slug for i in shown] == expected
-        assert expected.index(old.slug) == 2
-        for number in (1, 2, 3, 4):
-            paged = backend.search(
-                SearchRequest(query=parse_query("harbour"), sort="best-rated", page=number, per_page=5)
-            )
-            assert [h.essay_id for h in paged.hits] == [
-                Essay.objects.get(slug=s).pk for s in expected[(number - 1) * 5 : number * 5]
-            ], number
-    else:
-        assert len(shown) == rank_candidates  # the newest RANK_CANDIDATES matches, in order
+    # The true best-rated matches of the whole library, the old rated essay among them, page
+    # after page.
+    expected = _expected()
+    assert [essays[i].slug for i in shown] == expected
+    assert expected.index(old.slug) == 2
+    for number in (1, 2, 3, 4):
+        paged = backend.search(SearchRequest(query=parse_query("harbour"), sort="best-rated", page=number, per_page=5))
+        assert [h.essay_id for h in paged.hits] == [
+            Essay.objects.get(slug=s).pk for s in expected[(number - 1) * 5 : number * 5]
+        ], number
