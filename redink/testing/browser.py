@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
@@ -121,9 +122,10 @@ def browser_context(chromium_browser: Browser, live_server: Any) -> Iterator[Cal
         return context
 
     requests = _requests_in_flight(live_server)
-    yield new_context
-    for context in contexts:
-        context.close()
+    with _test_queries_wait_for_the_server(requests):
+        yield new_context
+        for context in contexts:
+            context.close()
     # A page may have left a request running (the reading beacon fires as a page is left); the
     # database is emptied after the test, on the connection the server shares, so wait for it.
     if not requests.wait_until_idle(timeout=10):
@@ -151,6 +153,25 @@ class _CountingApp:
     def wait_until_idle(self, *, timeout: float) -> bool:
         with self.changed:
             return self.changed.wait_for(lambda: self.busy == 0, timeout=timeout)
+
+
+@contextmanager
+def _test_queries_wait_for_the_server(requests: _CountingApp) -> Iterator[None]:
+    """The test's own queries wait until the live server has answered what it is answering. On
+    SQLite the server shares the test's connection: a row the test wrote while a request's
+    transaction was open went with that transaction's rollback (a member made for the next step
+    vanished while the previous page's beacon was answered)."""
+    from django.db import connection
+
+    test_thread = threading.current_thread()
+
+    def wait(execute: Callable[..., Any], sql: str, params: Any, many: bool, context: dict[str, Any]) -> Any:
+        if threading.current_thread() is test_thread:
+            requests.wait_until_idle(timeout=10)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(wait):
+        yield
 
 
 def _requests_in_flight(live_server: Any) -> _CountingApp:
