@@ -64,6 +64,7 @@ RETRIED: dict[str, str] = {
     "redink.related.tasks.refresh_related": "recomputes related lists from the catalogue",
     "redink.related.tasks.rebuild_related_level": "recomputes a level's related lists from the catalogue",
     "redink.related.tasks.recompute_related_lists": "recomputes related lists from the catalogue",
+    "redink.related.tasks.rename_related_section": "rewrites the cards' section name from the section as it is now",
     "redink.privacy.tasks.build_data_export": "builds only an export still pending",
     "redink.submissions.tasks.send_submission_email": f"{_SAFE_EMAIL}; it is skipped once recorded as sent",
     "redink.submissions.tasks.send_takedown_email": f"{_SAFE_EMAIL}; it is skipped once recorded as sent",
