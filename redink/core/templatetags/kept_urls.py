@@ -22,7 +22,7 @@ from django.template.base import Parser, Token
 from django.template.context import Context
 from django.template.defaulttags import URLNode
 from django.template.defaulttags import url as django_url
-from django.urls import get_script_prefix, get_urlconf, reverse
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 from django.utils.html import conditional_escape
 from django.utils.translation import get_language
 
@@ -38,25 +38,24 @@ class KeptURLNode(URLNode):
     def render(self, context: Context) -> str:
         args = tuple(arg.resolve(context) for arg in self.args)
         kwargs = tuple((name, value.resolve(context)) for name, value in self.kwargs.items())
-        if self.asvar or not all(type(value) in (str, int) for value in (*args, *(v for _, v in kwargs))):
-            # `as` swallows a failed lookup, and other values (models, lazy strings) may not
-            # compare as their address would: Django's own tag for those.
+        if not all(type(value) in (str, int) for value in (*args, *(v for _, v in kwargs))):
+            # Other values (models, lazy strings) may not compare as their address would.
             return super().render(context)
         view_name = self.view_name.resolve(context)
         request = getattr(context, "request", None)
         current_app = getattr(request, "current_app", _UNSET)
         if current_app is _UNSET:  # as Django's tag: the namespace the request was resolved in
             current_app = getattr(getattr(request, "resolver_match", None), "namespace", None)
-        return _address(
-            view_name,
-            args,
-            kwargs,
-            current_app,
-            get_urlconf(),
-            get_script_prefix(),
-            get_language(),
-            bool(context.autoescape),
-        )
+        where = (current_app, get_urlconf(), get_script_prefix(), get_language())
+        if not self.asvar:
+            return _address(view_name, args, kwargs, *where, bool(context.autoescape))
+        # `as` keeps the address unescaped, and an address that is not there as "" (not kept:
+        # a failed lookup raises, and `lru_cache` keeps no exceptions).
+        try:
+            context[self.asvar] = _address(view_name, args, kwargs, *where, False)
+        except NoReverseMatch:
+            context[self.asvar] = ""
+        return ""
 
 
 @lru_cache(maxsize=_KEPT)

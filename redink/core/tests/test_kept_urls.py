@@ -56,3 +56,11 @@ def test_a_site_served_under_a_script_prefix_links_under_it():
     finally:
         set_script_prefix("/")
     assert render("{% url 'contact' %}") == "/contact/"
+
+
+def test_an_address_kept_with_as_is_the_plain_address_and_follows_its_argument():
+    source = (
+        "{% url 'catalogue:essay' slug as there %}<{{ there }}>{% autoescape off %}[{{ there }}]{% endautoescape %}"
+    )
+    assert render(source, slug="x-y") == "</essays/x-y/>[/essays/x-y/]"
+    assert render(source, slug="z") == "</essays/z/>[/essays/z/]"
