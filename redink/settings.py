@@ -135,6 +135,8 @@ TEMPLATES = [
         "DIRS": [*([Path(REDINK_TEMPLATES_DIR)] if REDINK_TEMPLATES_DIR else []), BASE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
+            # `{% url %}` with its answers kept per process (the header and footer's addresses).
+            "builtins": ["redink.core.templatetags.kept_urls"],
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
@@ -31,6 +31,17 @@ class RedinkUserManager(UserManager["User"]):
         user = self._create_user_object(None, email, password, **extra_fields)
         user.save(using=self._db)
         return user
+
+    def get(self, *args: Any, **kwargs: Any) -> User:
+        # The account by its id, as the session loads it on every request: compiled once
+        # (`user_query`). Related managers (a group's members) subclass this one and filter
+        # by their relation: they, and every other lookup, take Django's own path.
+        pk = kwargs.get("pk")
+        if type(self) is RedinkUserManager and not args and len(kwargs) == 1 and type(pk) is int:
+            from .user_query import user_by_id
+
+            return user_by_id(model=self.model, alias=self.db, user_id=pk)
+        return super().get(*args, **kwargs)
 
     def create_superuser(self, email=None, password=None, **extra_fields):  # type: ignore[no-untyped-def,override]
         extra_fields["is_staff"] = True
