@@ -34,15 +34,15 @@ def index_size_bytes() -> int:
 
 
 def _postgres_reference_top(request: SearchRequest, *, k: int) -> list[int]:
-    from redink.search.backends.postgres import _filters, _rank, _through_gin_indexes, tsquery_sql
+    from redink.search.backends.postgres.sql import filters_sql, rank_sql, through_gin_indexes, tsquery_sql
 
     q_sql, q_params = tsquery_sql(request.query)
-    f_sql, f_params = _filters(request)
-    rank_sql, rank_params = _rank(request, q_sql, q_params)
-    with _through_gin_indexes() as cursor:
+    f_sql, f_params = filters_sql(request)
+    rank, rank_params = rank_sql(request, q_sql, q_params)
+    with through_gin_indexes() as cursor:
         cursor.execute(
             f"SELECT essay_id FROM search_document WHERE document @@ ({q_sql}){f_sql} "
-            f"ORDER BY {rank_sql} DESC, essay_id DESC LIMIT %s",
+            f"ORDER BY {rank} DESC, essay_id DESC LIMIT %s",
             [*q_params, *f_params, *rank_params, k],
         )
         return [row[0] for row in cursor.fetchall()]

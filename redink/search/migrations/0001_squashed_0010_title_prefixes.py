@@ -25,7 +25,7 @@ POSTGRESQL = [
         title_words tsvector NOT NULL DEFAULT ''::tsvector
     )""",
     # Narrow rows: what a query reads back only for rechecks and snippets goes out of line
-    # (the reasons and figures are in redink/search/backends/postgres.py).
+    # (the reasons and figures are in redink/search/backends/postgres/).
     "ALTER TABLE search_document SET (toast_tuple_target = 512)",
     "ALTER TABLE search_document ALTER COLUMN top SET STORAGE EXTERNAL, ALTER COLUMN best SET STORAGE EXTERNAL, "
     "ALTER COLUMN title_words SET STORAGE EXTERNAL, ALTER COLUMN document SET STORAGE EXTERNAL, "

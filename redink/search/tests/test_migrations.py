@@ -13,7 +13,7 @@ from django.db import connection
 from django.db.migrations.loader import MigrationLoader
 from django.db.migrations.recorder import MigrationRecorder
 
-from redink.search.backends.postgres import DOCUMENT_INDEXES
+from redink.search.backends.postgres.indexing import DOCUMENT_INDEXES
 from redink.search.selectors import search_essays
 from redink.testing.factories import make_essay
 

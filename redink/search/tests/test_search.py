@@ -283,7 +283,8 @@ class TestLargeResultSets:
         from django.utils import timezone
 
         from redink.catalogue.models import Essay
-        from redink.search.backends import postgres, sqlite_fts5
+        from redink.search.backends import sqlite_fts5
+        from redink.search.backends.postgres import tuning as postgres
         from redink.testing.factories import make_essay
 
         for module in (postgres, sqlite_fts5):
@@ -335,7 +336,8 @@ def heavy_users(section, monkeypatch):  # type: ignore[no-untyped-def]
     """Fourteen essays using "caravels" 1 to 14 times in texts of the same length, with the
     ranking, count and impact tiers made small so the bounded ranking serves the query."""
     from redink.search import impact
-    from redink.search.backends import postgres, sqlite_fts5
+    from redink.search.backends import sqlite_fts5
+    from redink.search.backends.postgres import tuning as postgres
     from redink.testing.factories import make_essay
 
     for module in (postgres, sqlite_fts5):
@@ -379,8 +381,9 @@ def test_a_common_word_pages_through_its_heaviest_users_first(heavy_users, per_p
 def test_pages_past_the_ranked_candidates_still_hold_results(heavy_users, monkeypatch):
     """With up to RANK_CANDIDATES matches, a page the bounded ranking's candidates (the top
     eight) cannot fill comes from the exact ranking: the count promises it."""
-    from redink.search.backends import get_backend, postgres, sqlite_fts5
+    from redink.search.backends import get_backend, sqlite_fts5
     from redink.search.backends.base import SearchRequest
+    from redink.search.backends.postgres import tuning as postgres
 
     for module in (postgres, sqlite_fts5):
         monkeypatch.setattr(module, "RANK_CANDIDATES", 20)

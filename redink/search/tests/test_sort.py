@@ -88,7 +88,8 @@ def _expected() -> list[str]:
     ids=["more-matches-than-the-count-reads", "more-than-the-exact-ranking-takes"],
 )
 def test_best_rated_keeps_its_order_past_the_bounds(crowd, monkeypatch, rank_candidates, count_cap):
-    from redink.search.backends import postgres, sqlite_fts5
+    from redink.search.backends import sqlite_fts5
+    from redink.search.backends.postgres import tuning as postgres
 
     for module in (postgres, sqlite_fts5):
         monkeypatch.setattr(module, "RANK_CANDIDATES", rank_candidates)

@@ -120,7 +120,8 @@ def test_each_sort_orders_every_match(sort):
 def test_each_sort_keeps_its_order_past_the_count(sort, monkeypatch):
     """Where the count stops (a word in most of the library), the order is still every match's.
     The bounds are made smaller, in the same proportion, so this library passes them."""
-    from redink.search.backends import postgres, sqlite_fts5
+    from redink.search.backends import sqlite_fts5
+    from redink.search.backends.postgres import tuning as postgres
 
     for module in (postgres, sqlite_fts5):
         monkeypatch.setattr(module, "RANK_CANDIDATES", 300)

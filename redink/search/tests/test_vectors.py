@@ -155,7 +155,7 @@ def test_documents_prepared_in_worker_processes_are_the_ones_made_here(section):
     impact = load_thresholds()
     here = list(published_documents(impact=impact, chunk=2, workers=1))
     if connection.vendor == "postgresql":
-        from redink.search.backends.postgres import VECTORS
+        from redink.search.backends.postgres.indexing import VECTORS
 
         VECTORS.known.clear()  # the workers ask PostgreSQL for the stems, on their own connections
     forked = list(published_documents(impact=impact, chunk=2, workers=2))
