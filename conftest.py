@@ -91,3 +91,21 @@ def _fast_hashing_and_clean_cache(request, settings):  # type: ignore[no-untyped
         # A test may have pointed the cache at a server that is down (the fail-open test).
         with contextlib.suppress(Exception):
             cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _search_index_empty_for_transactional_tests(request):  # type: ignore[no-untyped-def]
+    """A test with real transactions starts with an empty search index. Between such tests the
+    database is emptied table by table, and the search index's tables are not Django models:
+    rows an earlier test indexed (the demo library's, say) would still be found, for essays
+    that no longer exist."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = (marker is not None and marker.kwargs.get("transaction")) or bool(
+        {"transactional_db", "live_server"} & set(request.fixturenames)
+    )
+    if transactional:
+        request.getfixturevalue("transactional_db")
+        from redink.search.backends import get_backend
+
+        get_backend().clear()
+    yield

@@ -33,11 +33,13 @@ ZERO_WIDTH = "\u200b\u200d\ufeff"
 
 
 def payload(token: str, *, slash: bool = True) -> str:
-    """The hostile text for one field. Without `slash` (a display name is an address path
-    segment, /authors/<name>/) the closing tags are left out."""
-    script = f"<script>alert('{token}')</script>" if slash else f"<script>alert('{token}')"
+    """The hostile text for one field. Without `slash` (a display name: an address path segment,
+    /authors/<name>/, of at most 40 characters) the closing tags and the rest are left out."""
+    if not slash:
+        # A display name holds at most 40 characters: the opening tag and a direction override.
+        return f"<script>alert('{token}') \u202e{token}\u202c"
     return (
-        f"{script} {token} \"><img src=x onerror=alert('{token}')> javascript:alert('{token}') "
+        f"<script>alert('{token}')</script> {token} \"><img src=x onerror=alert('{token}')> javascript:alert('{token}') "
         f'{{{{ 7*7 }}}} {{% now "Y" %}} \u202e{token}\u202c \u2066{token}\u2069 {token}\u200b\u200d\ufeff'
     )
 
@@ -48,23 +50,25 @@ def escaped_core(token: str, *, slash: bool = True) -> str:
 
 
 FIELDS: dict[str, str] = {
-    "essay_title": "zqessaytitle",
-    "essay_paragraph": "zqparagraph",
-    "hidden_paragraph": "zqhiddenpara",
-    "review_strengths": "zqstrengths",
-    "review_next_steps": "zqnextsteps",
+    # Eight letters each, none inside another: a token found names its field, and the whole
+    # hostile text stays inside the shortest column it is planted in (200 characters).
+    "essay_title": "zqestitl",
+    "essay_paragraph": "zqparagr",
+    "hidden_paragraph": "zqhidden",
+    "review_strengths": "zqstreng",
+    "review_next_steps": "zqnextst",
     "margin_comment": "zqmargin",
-    "bank_comment": "zqbank",
-    "author_name": "zqauthorname",
-    "teacher_name": "zqteachername",
-    "takedown_claim": "zqclaim",
+    "bank_comment": "zqbankcm",
+    "author_name": "zqauthor",
+    "teacher_name": "zqteachr",
+    "takedown_claim": "zqclaimx",
     "takedown_answer": "zqanswer",
-    "upload_title": "zquploadtitle",
-    "rejected_title": "zqrejectedtitle",
-    "rejection_note": "zqrejectnote",
-    "reading_note": "zqreadingnote",
-    "application_institution": "zqinstitution",
-    "application_experience": "zqexperience",
+    "upload_title": "zqupload",
+    "rejected_title": "zqrejtit",
+    "rejection_note": "zqrejnot",
+    "reading_note": "zqreadng",
+    "application_institution": "zqinstit",
+    "application_experience": "zqexperi",
 }
 NAMES = {"author_name", "teacher_name"}
 

@@ -137,8 +137,15 @@ def test_planted_text_stays_text(world, channel, name):  # type: ignore[no-untyp
     # A "</script" right after planted text ended a script block early (a JSON-LD break-out).
     assert not re.search(rf"{token}(?:'|&#x27;|\\u0027)\)</script", body, re.IGNORECASE), f"{name} on {channel}"
     shown = page.text + "\n".join(page.attribute_values())
-    assert hw.escaped_core(token, slash=name not in hw.NAMES) in shown, f"{name} is not shown as text on {channel}"
     if shown_whole:
+        assert hw.escaped_core(token, slash=name not in hw.NAMES) in shown, f"{name} is not shown as text on {channel}"
+    else:
+        # A snippet is cut from the text by the search engine, which on PostgreSQL
+        # (ts_headline) leaves tag-like words out: what it shows is still text.
+        assert token in shown, f"{name} is missing from {channel}"
+    if shown_whole and name in hw.NAMES:
+        assert planted in shown, f"{name} is not shown whole on {channel}"
+    elif shown_whole:
         # Template syntax came through as the characters typed, never evaluated.
         assert f"javascript:alert('{token}') {{{{ 7*7 }}}} {{% now \"Y\" %}}" in shown, f"{name} on {channel}"
     for _kind, block in checks.data_blocks(page):
