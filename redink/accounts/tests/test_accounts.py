@@ -3,12 +3,7 @@ rate-limited logins, e-mail through Django's backend, and production security se
 
 from __future__ import annotations
 
-import json
-import os
 import re
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 from allauth.account.models import EmailAddress
@@ -18,6 +13,7 @@ from django.core import mail
 from django.test import Client
 
 from redink.testing.factories import PASSWORD, UserFactory
+from redink.testing.production import production_values
 
 from .signup import signup_data
 
@@ -210,23 +206,7 @@ def production_settings(**env: str) -> dict:  # type: ignore[type-arg]
         "REDINK_ALLOW_TEST_CHECKOUT",
         "ACCOUNT_DEFAULT_HTTP_PROTOCOL",
     ]
-    script = (
-        "import json, django; from django.conf import settings; django.setup(); "
-        f"print(json.dumps({{n: getattr(settings, n) for n in {names!r}}}))"
-    )
-    keep = {k: v for k, v in os.environ.items() if k in ("PATH", "HOME", "LANG")}
-    environment = {
-        **keep,
-        "DJANGO_SETTINGS_MODULE": "redink.settings",
-        "SECRET_KEY": "production-test-key",
-        "SITE_URL": "https://essays.example.org",
-        **env,
-    }
-    root = Path(__file__).resolve().parents[3]
-    output = subprocess.run(
-        [sys.executable, "-c", script], env=environment, cwd=root, capture_output=True, text=True, check=True
-    ).stdout
-    return json.loads(output.strip().splitlines()[-1])
+    return production_values(*names, **env)
 
 
 def test_production_mode_sets_secure_cookies_hsts_and_a_content_security_policy():

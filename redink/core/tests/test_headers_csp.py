@@ -11,10 +11,6 @@
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
 from html.parser import HTMLParser
 from http.cookies import SimpleCookie
 from pathlib import Path
@@ -23,6 +19,7 @@ import pytest
 from django.test import Client
 
 from redink.marking.models import Review
+from redink.testing.production import production_values
 
 pytestmark = pytest.mark.django_db
 
@@ -164,32 +161,6 @@ def test_the_inline_finder_sees_each_kind_of_inline_code():
     assert len(found) == 4
     assert any("alert(1)" in f for f in found) and any("onclick" in f for f in found)
     assert any("style=" in f for f in found) and "<style> element" in found
-
-
-def production_values(*names: str, **env: str) -> dict:  # type: ignore[type-arg]
-    """Settings as a production process (DEBUG off) would have them, read in a fresh interpreter."""
-    script = (
-        "import json, django; from django.conf import settings; django.setup(); "
-        f"print(json.dumps({{n: getattr(settings, n, None) for n in {list(names)!r}}}))"
-    )
-    keep = {k: v for k, v in os.environ.items() if k in ("PATH", "HOME", "LANG")}
-    environment = {
-        **keep,
-        "DJANGO_SETTINGS_MODULE": "redink.settings",
-        "SECRET_KEY": "production-headers-test-key",
-        "SITE_URL": "https://essays.example.org",
-        **env,
-    }
-    output = subprocess.run(
-        [sys.executable, "-c", script],
-        env=environment,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=120,
-    ).stdout
-    return json.loads(output.strip().splitlines()[-1])
 
 
 def test_hsts_in_production_and_the_forwarded_scheme_believed_only_behind_our_own_proxy():
