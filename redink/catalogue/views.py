@@ -13,13 +13,11 @@ from django.views.decorators.http import require_POST, require_safe
 from redink.access.visibility import essay_text_for
 from redink.core.clients import client_key
 from redink.core.ratelimit import Rate, limit_consume
-from redink.related.selectors import related_for_page
 
 from . import selectors
 from .models import Essay, Level, Section, Subject
 from .parts import essay_parts
 from .readers import reader_arrive
-from .seo import essay_json_ld, meta_description
 
 logger = logging.getLogger(__name__)
 
@@ -131,37 +129,11 @@ def essay_page(request: HttpRequest, slug: str) -> HttpResponse:
         raise Http404("No essay has that address.")
     if essay.status == Essay.Status.WITHDRAWN:
         return render(request, "catalogue/withdrawn.html", {"essay": essay}, status=410)
-    from redink.marking.selectors_comments import reattaching
-
     visible = essay_text_for(essay=essay, viewer=request.user)
-    # The text, reviews and rating line, kept rendered per kind of reader (`parts.py`); a
-    # teacher's or moderator's own are rendered on every request, with their controls.
+    # The page around the reader's own header and Save button, kept rendered per kind of reader
+    # (`parts.py`); a teacher's or moderator's is rendered on every request, with their controls.
     parts = essay_parts(request=request, essay=essay, visible=visible)
-    comments = parts.comments
-    can_comment = bool(comments and comments.can_comment)
-    description = meta_description(essay)
-    return render(
-        request,
-        "catalogue/essay.html",
-        {
-            "essay": essay,
-            "visible": visible,
-            "parts": parts,
-            "meta_description": description,
-            "json_ld": essay_json_ld(essay, description=description),
-            "canonical_url": settings.SITE_URL + essay.get_absolute_url(),
-            "related": related_for_page(essay=essay),
-            # What the closed sites say under a preview, from real figures (cached for minutes).
-            "figures": None if visible.is_complete else selectors.library_figures(),
-            # A teacher's own: the comment form, a comment being re-attached, and what a refused
-            # comment said (None for every other reader).
-            "comments": comments if can_comment else None,
-            "reattach": reattaching(essay=essay, viewer=request.user, comment_id=request.GET.get("reattach"))
-            if can_comment
-            else None,
-            "comment_draft": request.session.pop("comment_draft", "") if can_comment else "",
-        },
-    )
+    return render(request, "catalogue/essay.html", {"essay": essay, "parts": parts, "comments": parts.comments})
 
 
 @csrf_exempt

@@ -20,8 +20,8 @@ from django.db import connection
 from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 
+from redink.catalogue import parts as catalogue_parts
 from redink.catalogue import selectors as catalogue_selectors
-from redink.catalogue import views as catalogue_views
 from redink.catalogue.models import Essay
 from redink.corpus.models import CorpusEssay
 
@@ -110,6 +110,10 @@ def _without_related(*, essay: Essay) -> RelatedBlock:
     return RelatedBlock(heading="", cards=[])
 
 
+def _no_stored_cards(essay: Essay) -> str:
+    return ""
+
+
 _essay_for_page = catalogue_selectors.essay_for_page  # the real one, kept while it is swapped
 
 
@@ -122,7 +126,8 @@ def _essay_without_related(*, slug: str, **page: Any) -> Essay | None:
 def _related_left_out() -> Iterator[None]:
     with (
         mock.patch.object(catalogue_selectors, "essay_for_page", _essay_without_related),
-        mock.patch.object(catalogue_views, "related_for_page", _without_related),
+        mock.patch.object(catalogue_parts, "related_for_page", _without_related),
+        mock.patch.object(catalogue_parts, "stored_cards", _no_stored_cards),
     ):
         yield
 

@@ -74,14 +74,19 @@ def with_related_cards(queryset: _Essays) -> _Essays:
     return queryset.annotate(related_cards_json=RawSQL(_cards_subquery_sql(), ()))  # noqa: S611 - no input in it
 
 
-def _cards(essay: Essay) -> list[Any]:
-    if hasattr(essay, "related_cards_json"):
-        stored = essay.related_cards_json
-    else:
+def stored_cards(essay: Essay) -> str:
+    """`essay`'s related cards as stored (JSON text, empty when it has none): read with the essay
+    through `with_related_cards`, or by a query of their own, kept on `essay` for the page."""
+    if not hasattr(essay, "related_cards_json"):
         with connection.cursor() as cursor:
             cursor.execute(_cards_sql(), [essay.pk])
             row = cursor.fetchone()
-        stored = row[0] if row else None
+        essay.related_cards_json = row[0] if row else None  # type: ignore[attr-defined]
+    return essay.related_cards_json or ""  # type: ignore[attr-defined]
+
+
+def _cards(essay: Essay) -> list[Any]:
+    stored = stored_cards(essay)
     return json.loads(stored) if stored else []
 
 

@@ -3,11 +3,17 @@
 
 from __future__ import annotations
 
-import pytest
+import re
 
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from redink.accounts.models import User
+from redink.catalogue.models import Section
 from redink.marking.comments import comment_add, comment_hide
 from redink.marking.services import ReviewInput, review_save
-from redink.testing.factories import UserFactory, committed, make_essay
+from redink.testing.factories import UserFactory, committed, grant_membership, make_essay
 
 pytestmark = pytest.mark.django_db
 
@@ -63,3 +69,56 @@ def test_a_new_review_or_comment_shows_at_once_and_a_hidden_comment_goes(client,
     assert "zqcomment" in body(client, long_essay)
     comment_hide(comment=comment, moderator=staff, reason="Off topic")
     assert "zqcomment" not in body(client, long_essay)
+
+
+def test_a_kept_page_carries_each_readers_own_name_save_state_and_form_token(long_essay, member):
+    """The page kept for one member is served to the next with the second member's header and
+    Save button, and the second member's form token works (the kept part holds none)."""
+    first = Client(enforce_csrf_checks=True)
+    first.force_login(member)
+    first.post(reverse("reading:save", args=[long_essay.slug]), {"csrfmiddlewaretoken": token(first, long_essay)})
+    assert "Remove<span" in body(first, long_essay)  # saved: the form offers to remove it
+
+    second_member = UserFactory(display_name="Second Reader")
+    grant_membership(second_member)
+    second = Client(enforce_csrf_checks=True)
+    second.force_login(second_member)
+    page = body(second, long_essay)
+    assert HIDDEN in page  # the full text, from the entry the first member's view kept
+    assert "Second Reader" in page and "Paying Member" not in page
+    assert "Remove<span" not in page and "Save<span" in page
+    response = second.post(
+        reverse("reading:save", args=[long_essay.slug]), {"csrfmiddlewaretoken": token(second, long_essay)}
+    )
+    assert response.status_code in (200, 302)
+    assert second_member.saved_essays.filter(essay=long_essay).exists()
+
+
+def token(client, essay) -> str:  # type: ignore[no-untyped-def]
+    found = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', body(client, essay))
+    assert found, "the page has no form token"
+    return found.group(1)
+
+
+def test_a_renamed_section_and_a_renamed_author_show_at_once_on_a_kept_page(client, long_essay, member):
+    long_essay.author = UserFactory(display_name="First Name")
+    long_essay.save(update_fields=["author"])
+    client.force_login(member)
+    page = body(client, long_essay)
+    assert "International relations 1945-1991" in page and "First Name" in page
+    Section.objects.filter(pk=long_essay.section_id).update(name="The Cold War, 1945-91")
+    User.objects.filter(pk=long_essay.author_id).update(display_name="A Renamed Author")
+    page = body(client, long_essay)
+    assert "The Cold War, 1945-91" in page and "International relations 1945-1991" not in page
+    assert "A Renamed Author" in page and "First Name" not in page
+
+
+def test_a_teachers_page_is_never_the_kept_one(client, long_essay, member, teacher):
+    """A teacher's page has the comment controls; a member's kept page has none, and neither
+    is served to the other."""
+    client.force_login(member)
+    assert "data-annotate-bar" not in body(client, long_essay)
+    client.force_login(teacher)
+    assert "data-annotate-bar" in body(client, long_essay)
+    client.force_login(member)
+    assert "data-annotate-bar" not in body(client, long_essay)

@@ -165,3 +165,14 @@ def test_documents_prepared_in_worker_processes_are_the_ones_made_here(section):
     # And they index as the ones made here do.
     get_backend().rebuild(forked)
     assert len(found("caravels")) == 7
+
+
+def test_the_vector_cost_benchmark_times_both_ways_for_the_essays_asked(postgresql, section):
+    from redink.search.bench.vectors import vector_cost
+
+    for n in range(3):
+        make_essay(section=section, title=f"Essay {n} on the Cold War", text=f"Khrushchev and Kennedy.\n\n{LONG_TAIL}")
+    cost = vector_cost(essays=2)
+    assert cost["essays"] == 2
+    assert cost["python_ms_per_essay"] > 0 and cost["plain_to_tsvector_ms_per_essay"] > 0
+    assert cost["server_s_at_160k_plain"] >= 0 and cost["server_s_at_160k_python"] >= 0

@@ -30,6 +30,7 @@ from redink.search.backends.base import SearchRequest
 from redink.search.bench.measure import Timings, time_each
 from redink.search.bench.querylog import LOG_PATH, build_log, load_log, write_log
 from redink.search.bench.reference import index_size_bytes, reference_top
+from redink.search.bench.vectors import vector_cost
 from redink.search.query import parse_query
 from redink.search.services import search_rebuild
 
@@ -47,6 +48,13 @@ class Command(BaseCommand):
         parser.add_argument("--rounds", type=int, default=3, help="Timed runs per query (median kept).")
         parser.add_argument("--json", type=Path, help="Write the figures here.")
         parser.add_argument("--against", type=Path, help="Another run's JSON: print this run's p95 ratio to it.")
+        parser.add_argument(
+            "--vector-cost",
+            type=int,
+            default=0,
+            metavar="N",
+            help="PostgreSQL: time N essays' document vectors made in Python and by to_tsvector.",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         # The rate limits still count every request (their cost is part of the page's), but
@@ -130,6 +138,9 @@ class Command(BaseCommand):
         if not options["no_tantivy"]:
             report["tantivy"] = self._tantivy(log, levels, essays, rounds=options["rounds"])
             report["view_to_tantivy_p95"] = round(report["view"]["p95_ms"] / max(report["tantivy"]["p95_ms"], 1e-3), 1)
+
+        if options["vector_cost"]:
+            report["vector_cost"] = vector_cost(essays=options["vector_cost"])
 
         if options["against"]:
             other = json.loads(options["against"].read_text())
