@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from html import escape
 from typing import Any
 from urllib.parse import quote
 
@@ -54,34 +55,26 @@ def save_button(context: template.Context, essay: Any) -> SafeString:
     known, item_id = selectors.known_saved_item(request, essay_id=essay.pk)
     if not known:
         item_id = _saved_items(request).get(essay.pk)
-    script = SafeString("")
+    script = ""
     if not getattr(request, _SCRIPT_ATTR, False):
         script = page.script  # the script once per page, beside the first form
         setattr(request, _SCRIPT_ATTR, True)
+    title = escape(essay.title)
     if item_id:
-        action = kept_reverse("reading:remove", item_id)
-        label = format_html(
-            'Remove<span class="visually-hidden"> “<bdi>{}</bdi>” from your reading list</span>', essay.title
-        )
+        action = escape(kept_reverse("reading:remove", item_id))
+        label = f'Remove<span class="visually-hidden"> “<bdi>{title}</bdi>” from your reading list</span>'
     else:
-        action = kept_reverse("reading:save", essay.slug)
-        label = format_html(
-            'Save<span class="visually-hidden"> “<bdi>{}</bdi>” to your reading list</span>', essay.title
-        )
-    return format_html(
-        '<form class="save-form" method="post" action="{}" data-save-form data-title="{}">{}'
-        '<input type="hidden" name="next" value="{}">\n'
-        '  <span class="badge" data-save-label{}>Saved</span>\n'
-        '  <button type="submit" class="button-small button-secondary" data-save-button>{}</button>\n'
+        action = escape(kept_reverse("reading:save", essay.slug))
+        label = f'Save<span class="visually-hidden"> “<bdi>{title}</bdi>” to your reading list</span>'
+    # Put together with f-strings (format_html cost about 10 µs a call, three a card), every value
+    # escaped with `html.escape` as Django escapes it (quotes included).
+    return mark_safe(
+        f'<form class="save-form" method="post" action="{action}" data-save-form data-title="{title}">'
+        f'{page.csrf_input}<input type="hidden" name="next" value="{page.next}">\n'
+        f'  <span class="badge" data-save-label{"" if item_id else " hidden"}>Saved</span>\n'
+        f'  <button type="submit" class="button-small button-secondary" data-save-button>{label}</button>\n'
         '  <span class="visually-hidden" role="status" data-save-status></span>\n'
-        "</form>{}\n",
-        action,
-        essay.title,
-        page.csrf_input,
-        page.next,
-        "" if item_id else mark_safe(" hidden"),
-        label,
-        script,
+        f"</form>{script}\n"
     )
 
 
@@ -89,9 +82,9 @@ def save_button(context: template.Context, essay: Any) -> SafeString:
 class _PageState:
     """What every Save form on a signed-in reader's page shares, worked out once a request."""
 
-    csrf_input: SafeString
-    next: str
-    script: SafeString
+    csrf_input: str  # HTML
+    next: str  # escaped
+    script: str  # HTML
 
 
 def _page_state(request: HttpRequest, context: template.Context) -> _PageState:
@@ -99,7 +92,7 @@ def _page_state(request: HttpRequest, context: template.Context) -> _PageState:
     if state is None:
         state = _PageState(
             csrf_input=mark_safe(CsrfTokenNode().render(context)),  # Django's own tag's HTML
-            next=request.get_full_path(),
+            next=escape(request.get_full_path()),
             script=format_html('<script src="{}" defer></script>', static("js/reading.js")),
         )
         setattr(request, _STATE_ATTR, state)
