@@ -19,7 +19,7 @@ from functools import lru_cache
 from typing import Any, cast
 
 from django.conf import settings
-from django.db import connection
+from django.db import connections
 from django.db.models import Field, Model
 from django.urls import reverse
 from django.utils import timezone
@@ -116,8 +116,9 @@ def listed_essays(*, ids: Collection[int]) -> dict[int, ListedEssay]:
     ids = list(ids)
     if not ids:
         return {}
-    with connection.cursor() as cursor:
-        cursor.execute(_cards_sql(connection.vendor, len(ids)), ids)
+    alias = _alias()
+    with connections[alias].cursor() as cursor:
+        cursor.execute(_cards_sql(alias, len(ids)), ids)
         rows = cursor.fetchall()
     found = {}
     for row in rows:
@@ -157,8 +158,9 @@ def facet_names(
     subjects: dict[int, SubjectName] = {}
     if not level_ids and not subject_ids:
         return levels, subjects
-    with connection.cursor() as cursor:
-        cursor.execute(_facets_sql(connection.vendor, len(level_ids), len(subject_ids)), [*level_ids, *subject_ids])
+    alias = _alias()
+    with connections[alias].cursor() as cursor:
+        cursor.execute(_facets_sql(alias, len(level_ids), len(subject_ids)), [*level_ids, *subject_ids])
         rows = cursor.fetchall()
     for kind, pk, slug, name, level_pk, level_slug, level_name in rows:
         if kind == "level":
@@ -179,12 +181,18 @@ def _aware(value: datetime | str | None) -> datetime | None:
     return value
 
 
-def _table(model: type[Model]) -> str:
-    return connection.ops.quote_name(model._meta.db_table)
+def _alias() -> str:
+    """The database the router reads essays from (the replica for a visitor, when there is one),
+    as the ORM's queries did."""
+    return Essay.objects.all().db
 
 
-def _column(model: type[Model], field: str) -> str:
-    return connection.ops.quote_name(cast("Field[Any, Any]", model._meta.get_field(field)).column)
+def _table(alias: str, model: type[Model]) -> str:
+    return connections[alias].ops.quote_name(model._meta.db_table)
+
+
+def _column(alias: str, model: type[Model], field: str) -> str:
+    return connections[alias].ops.quote_name(cast("Field[Any, Any]", model._meta.get_field(field)).column)
 
 
 def _placeholders(count: int) -> str:
@@ -192,39 +200,39 @@ def _placeholders(count: int) -> str:
 
 
 @lru_cache(maxsize=64)
-def _cards_sql(vendor: str, count: int) -> str:
-    """The cards' query for `count` ids (`vendor` in the key: names are quoted its way)."""
-    essay = ", ".join(f"e.{_column(Essay, name)}" for name in _ESSAY_COLUMNS)
+def _cards_sql(alias: str, count: int) -> str:
+    """The cards' query for `count` ids on database `alias`."""
+    essay = ", ".join(f"e.{_column(alias, Essay, name)}" for name in _ESSAY_COLUMNS)
     taxonomy = ", ".join(
-        f"{alias}.{_column(model, 'slug')}, {alias}.{_column(model, 'name')}"
-        for alias, model in (("l", Level), ("s", Subject), ("c", Section))
+        f"{short}.{_column(alias, model, 'slug')}, {short}.{_column(alias, model, 'name')}"
+        for short, model in (("l", Level), ("s", Subject), ("c", Section))
     )
-    pk = _column(Level, "id")
+    pk = _column(alias, Level, "id")
     return (
-        f"SELECT {essay}, {taxonomy}, e.{_column(Essay, 'author')}, u.{_column(User, 'display_name')} "  # noqa: S608 - names from _meta
-        f"FROM {_table(Essay)} e "
-        f"INNER JOIN {_table(Level)} l ON l.{pk} = e.{_column(Essay, 'level')} "
-        f"INNER JOIN {_table(Subject)} s ON s.{pk} = e.{_column(Essay, 'subject')} "
-        f"INNER JOIN {_table(Section)} c ON c.{pk} = e.{_column(Essay, 'section')} "
-        f"LEFT OUTER JOIN {_table(User)} u ON u.{_column(User, 'id')} = e.{_column(Essay, 'author')} "
-        f"WHERE e.{_column(Essay, 'id')} IN ({_placeholders(count)})"
+        f"SELECT {essay}, {taxonomy}, e.{_column(alias, Essay, 'author')}, u.{_column(alias, User, 'display_name')} "  # noqa: S608 - names from _meta
+        f"FROM {_table(alias, Essay)} e "
+        f"INNER JOIN {_table(alias, Level)} l ON l.{pk} = e.{_column(alias, Essay, 'level')} "
+        f"INNER JOIN {_table(alias, Subject)} s ON s.{pk} = e.{_column(alias, Essay, 'subject')} "
+        f"INNER JOIN {_table(alias, Section)} c ON c.{pk} = e.{_column(alias, Essay, 'section')} "
+        f"LEFT OUTER JOIN {_table(alias, User)} u ON u.{_column(alias, User, 'id')} = e.{_column(alias, Essay, 'author')} "
+        f"WHERE e.{_column(alias, Essay, 'id')} IN ({_placeholders(count)})"
     )
 
 
 @lru_cache(maxsize=256)
-def _facets_sql(vendor: str, levels: int, subjects: int) -> str:
+def _facets_sql(alias: str, levels: int, subjects: int) -> str:
     """The facets' names for `levels` level ids then `subjects` subject ids."""
-    pk, slug, name = _column(Level, "id"), _column(Level, "slug"), _column(Level, "name")
+    pk, slug, name = _column(alias, Level, "id"), _column(alias, Level, "slug"), _column(alias, Level, "name")
     parts = []
     if levels:
         parts.append(
-            f"SELECT 'level', l.{pk}, l.{slug}, l.{name}, NULL, NULL, NULL FROM {_table(Level)} l "  # noqa: S608 - names from _meta
+            f"SELECT 'level', l.{pk}, l.{slug}, l.{name}, NULL, NULL, NULL FROM {_table(alias, Level)} l "  # noqa: S608 - names from _meta
             f"WHERE l.{pk} IN ({_placeholders(levels)})"
         )
     if subjects:
         parts.append(
-            f"SELECT 'subject', s.{pk}, s.{slug}, s.{name}, l.{pk}, l.{slug}, l.{name} FROM {_table(Subject)} s "  # noqa: S608 - names from _meta
-            f"INNER JOIN {_table(Level)} l ON l.{pk} = s.{_column(Subject, 'level')} "
+            f"SELECT 'subject', s.{pk}, s.{slug}, s.{name}, l.{pk}, l.{slug}, l.{name} FROM {_table(alias, Subject)} s "  # noqa: S608 - names from _meta
+            f"INNER JOIN {_table(alias, Level)} l ON l.{pk} = s.{_column(alias, Subject, 'level')} "
             f"WHERE s.{pk} IN ({_placeholders(subjects)})"
         )
     return " UNION ALL ".join(parts)
