@@ -33,7 +33,7 @@ from redink.search.selectors import Result, SearchResults
 
 register = template.Library()
 
-# About 600 bytes a card: some 6 MB a process, for the essays searches find most.
+# About 1 KB a card with its key (measured): some 10 MB a process, for the essays searches find most.
 _KEPT = 10_000
 
 
