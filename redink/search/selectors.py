@@ -14,7 +14,7 @@ from redink.ops.metrics import timed_search
 
 from .backends import get_backend
 from .backends.base import MARK_END, MARK_START, SORT_ALIASES, SORTS, SearchRequest, TitleSuggestion
-from .cards import ListedEssay, listed_essays
+from .cards import LevelName, ListedEssay, SubjectName, facet_names, listed_essays
 from .query import ParsedQuery, parse_query
 from .scope import Scope, scope_of
 from .spelling import corrections_for
@@ -60,8 +60,8 @@ class SearchResults:
     results: list[Result] = field(default_factory=list)
     total: int = 0
     total_capped: bool = False
-    level_facets: list[tuple[Level, int]] = field(default_factory=list)
-    subject_facets: list[tuple[Subject, int]] = field(default_factory=list)
+    level_facets: list[tuple[LevelName, int]] = field(default_factory=list)
+    subject_facets: list[tuple[SubjectName, int]] = field(default_factory=list)
     corrected: ParsedQuery | None = None  # when the results are for a corrected query
     did_you_mean: str = ""
     message: str = ""
@@ -193,10 +193,9 @@ def _fill(results: SearchResults, page: Any) -> None:
         if hit.essay_id in essays and essays[hit.essay_id].status == Essay.Status.PUBLISHED
     ]
     results.total, results.total_capped = page.total, page.total_capped
-    level_ids = [f.id for f in page.level_facets]
-    subject_ids = [f.id for f in page.subject_facets]
-    levels = Level.objects.in_bulk(level_ids)
-    subjects = Subject.objects.select_related("level").in_bulk(subject_ids)
+    levels, subjects = facet_names(
+        level_ids=[f.id for f in page.level_facets], subject_ids=[f.id for f in page.subject_facets]
+    )
     results.level_facets = [(levels[f.id], f.count) for f in page.level_facets if f.id in levels]
     results.subject_facets = [(subjects[f.id], f.count) for f in page.subject_facets if f.id in subjects][:12]
 

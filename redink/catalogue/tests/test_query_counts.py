@@ -105,8 +105,10 @@ def test_the_essay_page_costs_the_same_queries_with_three_reviews_comments_and_r
     assert max(counts[12]) <= MOST_QUERIES, counts
 
 
-def test_the_search_page_costs_the_same_queries_with_three_results_or_twelve(client, section, member):
-    client.force_login(member)
+@pytest.mark.parametrize("viewer_kind", ["visitor", "member"])
+def test_the_search_page_costs_the_same_queries_with_three_results_or_twelve(client, section, member, viewer_kind):
+    if viewer_kind == "member":
+        client.force_login(member)
     elsewhere = SectionFactory(subject=SubjectFactory(level=LevelFactory(name="A Level", slug="a-level")))
     counts = {}
     made = 0

@@ -41,7 +41,11 @@ def avatar(user: Any, size: int = 40, fallback: str = "Anonymous") -> str:
 @register.simple_tag(takes_context=True)
 def query_with(context: dict[str, Any], **changes: Any) -> str:
     """The current query string with some parameters replaced (for sorting and paging links)."""
-    request = context["request"]
+    return query_string_with(context["request"], **changes)
+
+
+def query_string_with(request: Any, **changes: Any) -> str:
+    """`query_with` for a tag that builds its links in Python."""
     params = {k: v for k, v in request.GET.items()}
     for key, value in changes.items():
         if value in (None, ""):
