@@ -152,6 +152,7 @@ class TestTypos:
         assert "zebrafinch" not in results.did_you_mean
         assert results.total == 0
 
+    @pytest.mark.postgresql
     def test_two_letters_swapped_in_a_four_letter_word_are_corrected(self, library):
         if connection.vendor == "sqlite":
             # FTS5's trigrams are unpadded: "cbua" and "cuba" share none. pg_trgm pads words
