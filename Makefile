@@ -52,9 +52,23 @@ lighthouse: install
 	  wait $$npm && [ $$up -eq 0 ] && $(BIN)/python -m redink.ops.lighthouse $(LIGHTHOUSE_ARGS); \
 	fi
 
-## Run the whole test suite (DATABASE_URL picks the database; SQLite by default).
+## Run the whole test suite (DATABASE_URL picks the database; SQLite by default). On SQLite, the tests
+## marked postgresql then run again on the PostgreSQL at TEST_POSTGRES_URL when it answers within 2 s
+## (Django's test runner makes test_redink_make_test there; the password, if any, from PGPASSWORD), unless
+## REDINK_MAKE_TEST_PG=0 (CI, whose own PostgreSQL pass runs every test). PYTEST_ARGS apply to both runs.
+TEST_POSTGRES_URL   ?= postgres://postgres@127.0.0.1:5432/redink_make_test
+REDINK_MAKE_TEST_PG ?= 1
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	@if [ -n "$(DATABASE_URL)" ] || [ "$(REDINK_MAKE_TEST_PG)" = 0 ]; then exit 0; fi; \
+	if at=$$($(BIN)/python -c 'import sys, psycopg; c = psycopg.connect(sys.argv[1], dbname="postgres", connect_timeout=2); print(f"{c.info.host}:{c.info.port}")' \
+	    '$(TEST_POSTGRES_URL)' 2>/dev/null); then \
+	  echo "Tests marked postgresql, on the PostgreSQL at $$at:"; \
+	  DATABASE_URL='$(TEST_POSTGRES_URL)' $(BIN)/python -m pytest -m postgresql $(PYTEST_ARGS); rc=$$?; \
+	  if [ $$rc -eq 5 ]; then echo "(none among the tests selected)"; rc=0; fi; exit $$rc; \
+	else \
+	  echo "Tests marked postgresql skipped: no PostgreSQL answered at TEST_POSTGRES_URL (127.0.0.1:5432 by default)."; \
+	fi
 
 ## ruff and mypy.
 lint: install

@@ -19,6 +19,7 @@ from .conftest import WEBHOOK_SECRET
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
+    pytest.mark.postgresql,
     pytest.mark.skipif(
         connection.vendor != "postgresql", reason="row locks between connections: PostgreSQL (SQLite takes turns)"
     ),

@@ -165,6 +165,7 @@ class TestHeaders:
         assert "public" not in response["Cache-Control"]
 
 
+@pytest.mark.postgresql
 def test_two_processes_share_one_count_in_the_database_cache_on_postgresql(tmp_path):
     """The database cache on PostgreSQL (an operator without Redis) counts under an advisory lock."""
     url = os.environ.get("DATABASE_URL", "")

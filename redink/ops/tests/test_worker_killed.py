@@ -65,6 +65,7 @@ def close_connections_of_killed_processes() -> None:
         )
 
 
+@pytest.mark.postgresql
 def test_an_upload_whose_worker_is_killed_mid_way_is_processed_once_by_the_next(tmp_path, section):
     database_url = shared_database_url()
     redis = ThrowawayRedis(tmp_path / "redis").start()

@@ -1,4 +1,5 @@
-"""What the index holds for each essay: its words, its free and hidden parts, its top words."""
+"""What the index holds for each essay: its words, and its free and hidden parts. Whether its
+top words serve the bounded ranking is measured by recall (test_recall.py)."""
 
 from collections import Counter
 
@@ -7,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from redink.search.documents import split_free_hidden
-from redink.search.impact import K1, B, Impact, compute_thresholds, impact_words, load_thresholds
+from redink.search.impact import load_thresholds
 from redink.search.query import words_of
 from redink.search.services import published_documents
 
@@ -74,33 +75,6 @@ def test_a_clipped_last_word_still_marks_the_block_free():
     assert hidden == "Khrushchev in secret and Kennedy answered"
 
 
-def test_top_words_are_the_common_words_an_essay_scores_highly_for():
-    text = "missile " * 12 + "crisis cuba the the the"
-    length = len(words_of(text))
-    norm = K1 * (1 - B + B * length / 10.0)
-    missile_score = 12 * (K1 + 1) / (12 + norm)
-    thresholds = {"missile": missile_score, "crisis": 5.0, "the": 0.1, "absent": 0.0}
-    best = {**thresholds, "the": 2.0}
-    assert impact_words(words_of(text), Impact(top=thresholds, best=best, average_length=10.0)) == (
-        ["missile", "the"],
-        ["missile"],
-    )
-    raised = {**thresholds, "missile": missile_score + 1e-9}
-    assert impact_words(words_of(text), Impact(top=raised, best=raised, average_length=10.0)) == (["the"], ["the"])
-
-
-def test_the_best_tier_keeps_fewer_essays_per_word_than_the_top_tier():
-    # A sample of 200 texts from a library of 20,000, each holding "war" 1 to 50 times: the top
-    # tier keeps about 1,500 of the library's essays for it (16 of the sample), the best tier 400 (4).
-    sample = [f"essay {i} " + "war " * (1 + i % 50) + "filler " * 40 for i in range(200)]
-    impact = compute_thresholds(sample, library_size=20_000)
-    tops = [impact_words(words_of(text), impact) for text in sample]
-    in_top = sum("war" in top for top, _ in tops)
-    in_best = sum("war" in best for _, best in tops)
-    assert (in_best, in_top) == (4, 16)
-    assert all(set(best) <= set(top) for top, best in tops)
-
-
 def test_a_one_word_block_matches_a_whole_word_only():
     assert split_free_hidden(["Cuba", "Cub"], ("Cub",)) == ("Cub", "Cuba")
 
@@ -112,9 +86,3 @@ def test_worker_processes_make_the_same_documents_in_the_same_order(library):
     forked = list(published_documents(impact=impact, chunk=2, workers=2))
     assert len(alone) == len(library) >= 3
     assert forked == alone
-
-
-def test_sqlite_marks_each_part_of_a_top_word_the_tokenizer_splits():
-    from redink.search.backends.sqlite_fts5 import _marked_top
-
-    assert _marked_top("cuban_missile 1962 été") == "topxcuban topxmissile topx1962 topxété"

@@ -57,12 +57,14 @@ def search_schema() -> Any:
         return schema
 
 
+@pytest.mark.postgresql  # and on SQLite, SQLite's tables
 def test_the_migration_makes_the_tables_the_ten_it_replaces_made():
     if connection.vendor not in BEFORE:
         pytest.skip("the search index is kept on SQLite and PostgreSQL")
     assert search_schema() == BEFORE[connection.vendor]
 
 
+@pytest.mark.postgresql
 def test_the_rebuild_drops_and_builds_exactly_the_indexes_the_migration_made():
     if connection.vendor != "postgresql":
         pytest.skip("PostgreSQL's rebuild drops the document table's indexes")

@@ -152,6 +152,7 @@ class TestTypos:
         assert "zebrafinch" not in results.did_you_mean
         assert results.total == 0
 
+    @pytest.mark.postgresql
     def test_two_letters_swapped_in_a_four_letter_word_are_corrected(self, library):
         if connection.vendor == "sqlite":
             # FTS5's trigrams are unpadded: "cbua" and "cuba" share none. pg_trgm pads words
@@ -359,11 +360,11 @@ def heavy_users(section, monkeypatch):  # type: ignore[no-untyped-def]
 
 @pytest.mark.parametrize("per_page", [3, 4])
 def test_a_common_word_pages_through_its_heaviest_users_first(heavy_users, per_page):
-    """Its top eight essays are ranked, the best three first: pages of three take the first
-    from the best tier and the next from the top tier; pages of four, both from the top tier."""
+    """Page after page, the essays using the word most come first, with the ranking bounded
+    (on PostgreSQL pages of three and four reach past its first, narrower candidates at
+    different points)."""
     from redink.search.backends import get_backend
     from redink.search.backends.base import SearchRequest
-    from redink.search.documents import document_for
 
     backend = get_backend()
     shown = []
@@ -374,8 +375,6 @@ def test_a_common_word_pages_through_its_heaviest_users_first(heavy_users, per_p
         shown += [hit.essay_id for hit in result.hits]
     heaviest = [heavy_users[n].pk for n in range(14, 14 - 2 * per_page, -1)]
     assert shown == heaviest
-    best = {n for n, essay in heavy_users.items() if "caravels" in document_for(essay).best.split()}
-    assert best == {14, 13, 12}
 
 
 def test_pages_past_the_ranked_candidates_still_hold_results(heavy_users, monkeypatch):
@@ -391,36 +390,3 @@ def test_pages_past_the_ranked_candidates_still_hold_results(heavy_users, monkey
     result = get_backend().search(request)
     assert result.total_capped
     assert [hit.essay_id for hit in result.hits] == [heavy_users[n].pk for n in (6, 5, 4, 3)]
-
-
-def test_postgresql_search_rows_stay_narrow(section):
-    """PostgreSQL keeps each essay's document, free text and high-impact words out of line. The
-    count and facet pass reads one row per match (up to 10,001), so rows of a kilobyte or more
-    spill a large library's table out of the database's memory."""
-    import random
-
-    from django.db import connection
-
-    from redink.testing.factories import make_essay
-
-    if connection.vendor != "postgresql":
-        pytest.skip("row storage of the PostgreSQL backend")
-    rng = random.Random(7)
-    syllables = ["ka", "lo", "mir", "te", "van", "su", "rel", "do", "pha", "gin", "tor", "ex"]
-    vocabulary = sorted({"".join(rng.choices(syllables, k=3)) for _ in range(600)})
-    for n in range(15):
-        words = rng.choices(vocabulary, k=1800)
-        paragraphs = [" ".join(words[i : i + 90]) + "." for i in range(0, 1800, 90)]
-        make_essay(section=section, title=f"Trade in the age of sail, part {n}", text="\n\n".join(paragraphs))
-    call_command("rebuild_search_index", "--quiet")
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT count(*), count(DISTINCT (ctid::text::point)[0]), min(pg_column_size(free)), "
-            "min(pg_column_size(top)) FROM search_document"
-        )
-        rows, pages, smallest_free, smallest_top = cursor.fetchone()
-    assert rows == 15
-    # Each essay's free text and top words are too large for the 512-byte row target, so a row
-    # that kept either inline would not fit fifteen to a page.
-    assert smallest_free > 600 and smallest_top > 600
-    assert pages == 1

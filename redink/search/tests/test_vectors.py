@@ -104,6 +104,7 @@ TEXTS = {
 }
 
 
+@pytest.mark.postgresql
 @pytest.mark.parametrize("name", TEXTS)
 def test_postgresql_vectors_are_the_ones_postgresql_makes(postgresql, name):
     maker, tokens_of = postgresql
@@ -117,6 +118,7 @@ def test_postgresql_vectors_are_the_ones_postgresql_makes(postgresql, name):
     assert as_vector(maker._exact_literal(parts, stems)) == expected
 
 
+@pytest.mark.postgresql
 def test_postgresql_stems_outlive_a_full_memory(postgresql, monkeypatch):
     from redink.search.backends import tsvector
 
@@ -167,6 +169,7 @@ def test_documents_prepared_in_worker_processes_are_the_ones_made_here(section):
     assert len(found("caravels")) == 7
 
 
+@pytest.mark.postgresql
 def test_the_vector_cost_benchmark_times_both_ways_for_the_essays_asked(postgresql, section):
     from redink.search.bench.vectors import vector_cost
 
