@@ -33,7 +33,7 @@ def remember_membership(user: Any, *, has_membership: bool) -> None:
     setattr(user, _CACHE_ATTR, bool(has_membership))
 
 
-def membership_ends_at(user: Any):  # type: ignore[no-untyped-def]
+def membership_ends_at(user: Any):
     """The latest end of the user's active entitlements, or None."""
     latest = Entitlement.objects.active().filter(user=user).order_by("-ends_at").first()
     return latest.ends_at if latest else None

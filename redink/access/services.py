@@ -20,7 +20,7 @@ def entitlement_grant(
     )
 
 
-def entitlement_end(*, entitlement: Entitlement, at=None) -> Entitlement:  # type: ignore[no-untyped-def]
+def entitlement_end(*, entitlement: Entitlement, at=None) -> Entitlement:
     """End an entitlement now (or at `at`), never extending it."""
     end = at or timezone.now()
     if end < entitlement.ends_at:

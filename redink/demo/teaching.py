@@ -95,7 +95,7 @@ def _bands_load(objective: AssessmentObjective, bands: list[dict[str, Any]]) -> 
 # --- Teachers and their reviews ----------------------------------------------------------------
 
 
-def _library_teacher(key: str):  # type: ignore[no-untyped-def]
+def _library_teacher(key: str):
     """A demo teacher nobody logs in as (like the demo authors): verified, with no password."""
     data = teachers_data()[key]
     User = get_user_model()

@@ -67,7 +67,7 @@ class SubjectsField(forms.ModelMultipleChoiceField):
         queryset = Subject.objects.select_related("level").order_by("level__position", "level__name", "name")
         super().__init__(queryset=queryset, **kwargs)
 
-    def label_from_instance(self, obj: Subject) -> str:  # type: ignore[override]
+    def label_from_instance(self, obj: Subject) -> str:
         return obj.name
 
 

@@ -44,7 +44,7 @@ def vector_cost(*, essays: int) -> dict[str, Any]:
     with connection.cursor() as cursor:
         maker.make(cursor, documents[:BATCH])  # the stems of common words, as a rebuild's first batch has them
         started, cpu = time.perf_counter(), time.process_time()
-        literals = []
+        literals: list[str] = []
         for start in range(0, len(documents), BATCH):
             literals.extend(vector for vector, *_ in maker.make(cursor, documents[start : start + BATCH]))
         python_cpu = time.process_time() - cpu
