@@ -38,7 +38,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "recent": selectors.recent_essays(),
             "popular": selectors.popular_essays(),
             "best_marked": selectors.best_marked_essays(),
-            "over_count": selectors.over_count_phrase(_total(levels)),
+            "over_count": selectors.over_count_phrase(count=_total(levels)),
         },
     )
 

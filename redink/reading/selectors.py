@@ -36,7 +36,7 @@ def saved_item_subquery(*, user_id: Any) -> Subquery:
 _KNOWN_ATTR = "_reading_known_items"
 
 
-def remember_saved_item(request: HttpRequest, *, essay_id: int, item_id: int | None) -> None:
+def remember_saved_item(*, request: HttpRequest, essay_id: int, item_id: int | None) -> None:
     """What the request already knows of one essay's Save state (the Save button then asks no
     query for it)."""
     known = getattr(request, _KNOWN_ATTR, None)
@@ -46,7 +46,7 @@ def remember_saved_item(request: HttpRequest, *, essay_id: int, item_id: int | N
     known[essay_id] = item_id
 
 
-def known_saved_item(request: HttpRequest, *, essay_id: int) -> tuple[bool, int | None]:
+def known_saved_item(*, request: HttpRequest, essay_id: int) -> tuple[bool, int | None]:
     """(known, item id) of one essay's Save state, as `remember_saved_item` left it."""
     known = getattr(request, _KNOWN_ATTR, None) or {}
     return (essay_id in known, known.get(essay_id))

@@ -35,7 +35,7 @@ def save_button(context: template.Context, essay: Any) -> dict[str, Any]:
     signed_in = bool(request is not None and request.user.is_authenticated)
     item_id = None
     if signed_in:
-        known, item_id = selectors.known_saved_item(request, essay_id=essay.pk)  # type: ignore[arg-type]
+        known, item_id = selectors.known_saved_item(request=request, essay_id=essay.pk)  # type: ignore[arg-type]
         if not known:
             item_id = _saved_items(request).get(essay.pk)  # type: ignore[arg-type]
     include_script = False
