@@ -11,11 +11,11 @@ from redink.core import views as core_views
 from redink.core.ratelimit import rate_limited
 
 
-def _by_user(request):  # type: ignore[no-untyped-def]
+def _by_user(request):
     return f"user:{request.user.pk}"
 
 
-def _by_email(request):  # type: ignore[no-untyped-def]
+def _by_email(request):
     return request.POST.get("email", "").strip().lower()
 
 

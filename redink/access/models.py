@@ -7,7 +7,7 @@ from django.utils import timezone
 
 
 class EntitlementQuerySet(models.QuerySet["Entitlement"]):
-    def active(self, at=None) -> EntitlementQuerySet:  # type: ignore[no-untyped-def]
+    def active(self, at=None) -> EntitlementQuerySet:
         now = at or timezone.now()
         return self.filter(starts_at__lte=now, ends_at__gt=now)
 

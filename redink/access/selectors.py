@@ -10,7 +10,7 @@ from .models import Entitlement
 _CACHE_ATTR = "_redink_has_membership"
 
 
-def user_has_membership(user: Any) -> bool:
+def user_has_membership(*, user: Any) -> bool:
     """Whether `user` holds an active entitlement now; asked once per user object."""
     if not getattr(user, "is_authenticated", False):
         return False
@@ -27,13 +27,13 @@ def membership_exists(*, user_id: Any, at: datetime) -> Exists:
     return Exists(Entitlement.objects.active(at).filter(user_id=user_id))
 
 
-def remember_membership(user: Any, *, has_membership: bool) -> None:
+def remember_membership(*, user: Any, has_membership: bool) -> None:
     """Record what `membership_exists` answered for `user` in this request, so that
     `user_has_membership` does not ask again."""
     setattr(user, _CACHE_ATTR, bool(has_membership))
 
 
-def membership_ends_at(user: Any):  # type: ignore[no-untyped-def]
+def membership_ends_at(*, user: Any) -> datetime | None:
     """The latest end of the user's active entitlements, or None."""
     latest = Entitlement.objects.active().filter(user=user).order_by("-ends_at").first()
     return latest.ends_at if latest else None

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.utils import timezone
@@ -20,7 +20,7 @@ def entitlement_grant(
     )
 
 
-def entitlement_end(*, entitlement: Entitlement, at=None) -> Entitlement:  # type: ignore[no-untyped-def]
+def entitlement_end(*, entitlement: Entitlement, at: datetime | None = None) -> Entitlement:
     """End an entitlement now (or at `at`), never extending it."""
     end = at or timezone.now()
     if end < entitlement.ends_at:

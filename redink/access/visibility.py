@@ -47,7 +47,7 @@ def reads_everything(viewer: Any) -> bool:
         return False
     if viewer.is_staff or viewer.is_verified_teacher:
         return True
-    return user_has_membership(viewer)
+    return user_has_membership(user=viewer)
 
 
 def can_read_full(*, essay: Essay, viewer: Any) -> bool:

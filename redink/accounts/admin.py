@@ -13,7 +13,7 @@ class PreviousDisplayNameInline(admin.TabularInline):
     fields = ("name", "replaced_at")
     readonly_fields = ("name", "replaced_at")
 
-    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request, obj=None):
         return False
 
 
@@ -32,7 +32,7 @@ class UserAdmin(BaseUserAdmin):
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "display_name", "password1", "password2")}),)
 
-    def get_readonly_fields(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def get_readonly_fields(self, request, obj=None):
         # A moderator allowed to edit users must not hand anyone (themselves first) staff or
         # superuser powers: only a superuser changes the roles that open the admin.
         readonly = tuple(super().get_readonly_fields(request, obj))

@@ -81,7 +81,7 @@ def avatar_set(*, user: User, upload: UploadedFile) -> User:
 def avatar_remove(*, user: User) -> User:
     if user.avatar:
         name = user.avatar.name
-        user.avatar = ""  # type: ignore[assignment]
+        user.avatar = ""
         user.save(update_fields=["avatar"])
-        user._meta.get_field("avatar").storage.delete(name)  # type: ignore[attr-defined]
+        user._meta.get_field("avatar").storage.delete(name)
     return user

@@ -15,7 +15,7 @@ from .names import MAX_LENGTH, validate_display_name
 class RedinkUserManager(UserManager["User"]):
     """Users log in with their e-mail address; there is no username."""
 
-    def _create_user_object(self, username, email, password, **extra_fields):  # type: ignore[no-untyped-def,override]
+    def _create_user_object(self, username, email, password, **extra_fields):
         email = self.normalize_email(email)
         user = self.model(email=email, **extra_fields)
         user.password = ""
@@ -25,7 +25,7 @@ class RedinkUserManager(UserManager["User"]):
             user.set_unusable_password()
         return user
 
-    def create_user(self, email=None, password=None, **extra_fields):  # type: ignore[no-untyped-def,override]
+    def create_user(self, email=None, password=None, **extra_fields):  # type: ignore[override]
         extra_fields.setdefault("is_staff", False)
         extra_fields.setdefault("is_superuser", False)
         user = self._create_user_object(None, email, password, **extra_fields)
@@ -43,7 +43,7 @@ class RedinkUserManager(UserManager["User"]):
             return user_by_id(model=self.model, alias=self.db, user_id=pk)
         return super().get(*args, **kwargs)
 
-    def create_superuser(self, email=None, password=None, **extra_fields):  # type: ignore[no-untyped-def,override]
+    def create_superuser(self, email=None, password=None, **extra_fields):  # type: ignore[override]
         extra_fields["is_staff"] = True
         extra_fields["is_superuser"] = True
         return self.create_user(email, password, **extra_fields)
@@ -80,7 +80,7 @@ class User(AbstractUser):
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: ClassVar[list[str]] = []
 
-    objects = RedinkUserManager()  # type: ignore[misc,assignment]
+    objects = RedinkUserManager()  # type: ignore[misc]
 
     class Meta:
         ordering = ("email",)

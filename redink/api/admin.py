@@ -16,7 +16,7 @@ from .models import ApiToken
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class ApiTokenAdmin(admin.ModelAdmin):
     list_display = ("name", "user", "scope", "created_at", "expires_at", "last_used_at", "revoked_at")
     list_filter = ("scope",)
     list_select_related = ("user",)

@@ -101,7 +101,7 @@ class BearerToken(HttpBearer):
             raise _invalid_token(presented.problem)
         return self.authenticate(request, presented.token)
 
-    def authenticate(self, request: HttpRequest, token: Any) -> Any:  # type: ignore[override]
+    def authenticate(self, request: HttpRequest, token: Any) -> Any:
         if not isinstance(token, ApiToken):  # ninja's own signature passes the header's text
             raise _invalid_token("This token is not valid.")
         if self.write and not token.can_write:

@@ -49,7 +49,7 @@ def plan_offers() -> list[PlanOffer]:
     return offers
 
 
-def pricing_from_line(offers: list[PlanOffer]) -> str:
+def pricing_from_line(*, offers: list[PlanOffer]) -> str:
     """ "Unlimited access from just £6.99 per month": the cheapest plan one can pay for month by month
     (or, with no monthly plan, the cheapest plan as it is billed)."""
     if not offers:

@@ -53,7 +53,7 @@ def pricing(request: HttpRequest) -> HttpResponse:
     context = {
         **_mode_context(),
         "offers": offers,
-        "from_line": pricing_from_line(offers),
+        "from_line": pricing_from_line(offers=offers),
         "next": next_path(request),
         "membership": membership_summary(user=user) if user.is_authenticated else None,
         "stripe_js": billing_mode() == "stripe" and bool(settings.STRIPE_PUBLISHABLE_KEY),

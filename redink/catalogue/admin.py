@@ -19,7 +19,7 @@ class EssayRevisionInline(admin.TabularInline):
     verbose_name = "earlier text"
     verbose_name_plural = "earlier texts (every version this essay's text replaced)"
 
-    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
         return False
 
     @admin.display(description="opening")
@@ -37,7 +37,7 @@ class EssayRevisionAdmin(admin.ModelAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:  # type: ignore[no-untyped-def]
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
         return False
 
 
@@ -66,7 +66,7 @@ class SectionAdmin(admin.ModelAdmin):
     autocomplete_fields = ("subject",)
     list_select_related = ("subject__level",)
 
-    def save_model(self, request: HttpRequest, obj: Section, form, change: bool) -> None:  # type: ignore[no-untyped-def]
+    def save_model(self, request: HttpRequest, obj: Section, form, change: bool) -> None:
         super().save_model(request, obj, form, change)
         if change and "name" in form.changed_data:
             services.section_renamed(section_id=obj.pk)
@@ -121,7 +121,7 @@ class EssayAdmin(admin.ModelAdmin):
         ),
     )
 
-    def save_model(self, request: HttpRequest, obj: Essay, form, change: bool) -> None:  # type: ignore[no-untyped-def]
+    def save_model(self, request: HttpRequest, obj: Essay, form, change: bool) -> None:
         services.essay_move(essay=obj, section=obj.section)
         if not change or "body" in form.changed_data:
             previous = Essay.objects.filter(pk=obj.pk).values_list("body", flat=True).first() or ""

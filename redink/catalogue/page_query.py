@@ -87,7 +87,7 @@ def _queryset(*, with_related: bool, with_viewer: bool) -> Any:
     # (eight tables) cost PostgreSQL about 2.5 ms of planning on every view.
     queryset = Essay.objects.select_related("section", "subject", "level", "author")
     if with_related:
-        queryset = with_related_cards(queryset)
+        queryset = with_related_cards(queryset=queryset)
     if with_viewer:
         queryset = queryset.annotate(
             viewer_is_member=membership_exists(user_id=_VIEWER, at=_AT),

@@ -81,7 +81,7 @@ def _shown_names(essay: Essay) -> str:
             section.name,
             essay.author_name,
             author.author_page_url if author is not None else "",
-            stored_cards(essay),
+            stored_cards(essay=essay),
         ]
     )
     return hashlib.blake2b(shown.encode(), digest_size=8).hexdigest()

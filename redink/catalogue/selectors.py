@@ -48,19 +48,19 @@ def published_essay_count() -> int:
     return Essay.objects.published().count()
 
 
-def rounded_below(count: int) -> int:
+def rounded_below(*, count: int) -> int:
     """The round figure just below `count`, so that "over N" is always true: tens below a
     thousand, else the first three digits (1,243 → 1,240; 160,000 → 159,000)."""
     step = 10 if count < 1000 else 10 ** (len(str(count)) - 3)
     return (count - 1) // step * step
 
 
-def over_count_phrase(count: int) -> str:
+def over_count_phrase(*, count: int) -> str:
     """'Over 1,240 pieces of student written work': the count rounded down, never typed in."""
     if count < 20:
         noun = "piece" if count == 1 else "pieces"
         return f"{count:,} {noun} of student written work"
-    return f"Over {rounded_below(count):,} pieces of student written work"
+    return f"Over {rounded_below(count=count):,} pieces of student written work"
 
 
 # "Join over N students every month" is left out below this N: a smaller figure sells nothing,
@@ -68,9 +68,9 @@ def over_count_phrase(count: int) -> str:
 READERS_SHOWN_FROM = 50
 
 
-def readers_phrase(readers: int) -> str:
+def readers_phrase(*, readers: int) -> str:
     """'Join over 1,200 students every month', or "" while the figure is under READERS_SHOWN_FROM."""
-    shown = rounded_below(readers) if readers > 0 else 0
+    shown = rounded_below(count=readers) if readers > 0 else 0
     return f"Join over {shown:,} students every month" if shown >= READERS_SHOWN_FROM else ""
 
 
@@ -97,7 +97,7 @@ def library_figures() -> LibraryFigures:
     if kept is not None:
         return LibraryFigures(*kept)
     figures = LibraryFigures(
-        essays=over_count_phrase(published_essay_count()), readers=readers_phrase(readers_in_month())
+        essays=over_count_phrase(count=published_essay_count()), readers=readers_phrase(readers=readers_in_month())
     )
     try:
         cache.set(FIGURES_KEY, (figures.essays, figures.readers), timeout=FIGURES_SECONDS)
@@ -162,9 +162,9 @@ def essay_for_page(
     if found is None:
         return None
     if found.viewer_is_member is not None:
-        remember_membership(viewer, has_membership=found.viewer_is_member)
+        remember_membership(user=viewer, has_membership=found.viewer_is_member)
         if request is not None:
-            remember_saved_item(request, essay_id=found.essay.pk, item_id=found.viewer_saved_item)
+            remember_saved_item(request=request, essay_id=found.essay.pk, item_id=found.viewer_saved_item)
     _share_taxonomy(found.essay)
     return found.essay
 

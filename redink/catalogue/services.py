@@ -19,7 +19,7 @@ from redink.previews import EXTRACTS, LEAD, build_previews, normalise_paragraph,
 from .models import Essay, EssayRevision, Level, Section, Subject
 
 
-def paragraphs_from_text(text: str) -> list[str]:
+def paragraphs_from_text(*, text: str) -> list[str]:
     """Canonical paragraphs: blank-line separated, whitespace normalised, empties dropped."""
     blocks = text.replace("\r\n", "\n").replace("\r", "\n").split("\n\n")
     return [p for p in (normalise_paragraph(b) for b in blocks) if p]
@@ -35,9 +35,9 @@ class EssayText:
     preview_extracts: dict[str, Any]
 
 
-def essay_text(text: str) -> EssayText:
+def essay_text(*, text: str) -> EssayText:
     """Derive an essay's text fields (pure, so bulk import computes it in worker processes)."""
-    paragraphs = paragraphs_from_text(text)
+    paragraphs = paragraphs_from_text(text=text)
     if not paragraphs:
         raise ValueError("An essay needs at least one paragraph of text.")
     previews = build_previews(
@@ -60,7 +60,7 @@ def essay_set_text(*, essay: Essay, text: str | EssayText) -> Essay:
 
     Once a saved essay with a new text is saved, call `essay_text_saved`: it keeps the text
     this replaced and carries margin comments over to the new one."""
-    derived = text if isinstance(text, EssayText) else essay_text(text)
+    derived = text if isinstance(text, EssayText) else essay_text(text=text)
     if derived.body != essay.body:
         if essay.pk and essay.body and not hasattr(essay, _REPLACED):
             setattr(essay, _REPLACED, (essay.text_version, essay.body, essay.word_count))
@@ -167,7 +167,7 @@ def essay_save_text(*, essay: Essay, text: str) -> Essay:
     return essay
 
 
-def unique_essay_slug(title: str, *, exclude_pk: int | None = None) -> str:
+def unique_essay_slug(*, title: str, exclude_pk: int | None = None) -> str:
     base = slugify(title)[:100].strip("-") or "essay"
     slug, n = base, 2
     existing = Essay.objects.exclude(pk=exclude_pk) if exclude_pk else Essay.objects.all()
@@ -190,7 +190,7 @@ def essay_create(
 ) -> Essay:
     essay = Essay(
         title=title.strip(),
-        slug=slug or unique_essay_slug(title),
+        slug=slug or unique_essay_slug(title=title),
         section=section,
         subject_id=section.subject_id,
         level_id=section.subject.level_id,

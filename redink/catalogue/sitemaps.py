@@ -12,7 +12,7 @@ class EssaySitemap(Sitemap[Essay]):
     def items(self) -> QuerySet[Essay]:
         return Essay.objects.published().only("slug", "updated_at").order_by("pk")
 
-    def lastmod(self, item: Essay):  # type: ignore[no-untyped-def]
+    def lastmod(self, item: Essay):
         return item.updated_at
 
 

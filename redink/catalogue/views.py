@@ -22,7 +22,7 @@ from .readers import reader_arrive
 logger = logging.getLogger(__name__)
 
 
-def _total(counted: list) -> int:  # type: ignore[type-arg]
+def _total(counted: list) -> int:
     """Sum of the `essay_count` annotations of a list of levels, subjects or sections."""
     return sum(getattr(item, "essay_count", 0) for item in counted)
 
@@ -38,7 +38,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "recent": selectors.recent_essays(),
             "popular": selectors.popular_essays(),
             "best_marked": selectors.best_marked_essays(),
-            "over_count": selectors.over_count_phrase(_total(levels)),
+            "over_count": selectors.over_count_phrase(count=_total(levels)),
         },
     )
 
@@ -152,7 +152,7 @@ def essay_read_beacon(request: HttpRequest, slug: str) -> HttpResponse:
         # The reader's own history (redink.reading), never from a request another site's page made.
         from redink.reading.services import reading_history_record
 
-        reading_history_record(user=request.user, essay_id=essay_id)  # type: ignore[arg-type]
+        reading_history_record(user=request.user, essay_id=essay_id)
     try:
         # Counted among today's distinct readers; the reading is told apart by the day's
         # pseudonym for the address, so no cache key holds the address itself.

@@ -127,7 +127,7 @@ def run_isolated(func: Callable[[Job], Result], job: Job, *, timeout: float) -> 
     kind, value = pickle.loads(payload)  # noqa: S301 - our own child's output, over our own pipe
     if kind == "error":
         raise value
-    return value  # type: ignore[no-any-return]
+    return value
 
 
 def _read_until(fd: int, *, pid: int, deadline: float) -> bytes:

@@ -59,7 +59,7 @@ def site_map(request: HttpRequest) -> HttpResponse:
         .select_related("subject__level")
         .order_by("subject__level__position", "subject__level__name", "subject__name", "name")
     )
-    levels: dict[int, dict] = {}  # type: ignore[type-arg]
+    levels: dict[int, dict] = {}
     for section in sections:
         subject, level = section.subject, section.subject.level
         entry = levels.setdefault(level.pk, {"level": level, "count": 0, "subjects": {}})

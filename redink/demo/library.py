@@ -79,7 +79,7 @@ def demo_essays() -> list[DemoEssay]:
     return [parse_demo_file(p) for p in sorted(ESSAY_DIR.glob("*.txt"))]
 
 
-def _demo_author(name: str):  # type: ignore[no-untyped-def]
+def _demo_author(name: str):
     User = get_user_model()
     email = f"{slugify(name) or 'author'}@authors.redink.invalid"
     user, created = User.objects.get_or_create(email=email, defaults={"display_name": name})

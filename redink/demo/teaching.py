@@ -95,7 +95,7 @@ def _bands_load(objective: AssessmentObjective, bands: list[dict[str, Any]]) -> 
 # --- Teachers and their reviews ----------------------------------------------------------------
 
 
-def _library_teacher(key: str):  # type: ignore[no-untyped-def]
+def _library_teacher(key: str):
     """A demo teacher nobody logs in as (like the demo authors): verified, with no password."""
     data = teachers_data()[key]
     User = get_user_model()
@@ -132,7 +132,7 @@ def reviews_load(*, teacher_key: str | None = None, teacher: Any = None) -> int:
 def _review_add(*, essay: Essay, teacher: Any, item: dict[str, Any], slug: str) -> int:
     if Review.objects.filter(essay=essay, teacher=teacher).exists():
         return 0
-    codes = {objective.code: objective.pk for objective in objectives_for(essay)}
+    codes = {objective.code: objective.pk for objective in objectives_for(essay=essay)}
     unknown = set(item.get("marks", {})) - set(codes)
     if unknown:
         raise DemoMarkingError(f"reviews/{slug}.toml: {', '.join(sorted(unknown))} not objectives of this essay")

@@ -67,7 +67,7 @@ def _passage(essay: Essay, *, start: int, end: int, quote: str, text_version: in
     return quote_at(text, start, end)
 
 
-def paragraph_range(essay: Essay, number: int) -> tuple[int, int]:
+def paragraph_range(*, essay: Essay, number: int) -> tuple[int, int]:
     """Where paragraph `number` (from 1) lies in the essay's text."""
     offset = 0
     for n, paragraph in enumerate(essay.body.split("\n\n"), start=1):

@@ -67,7 +67,7 @@ class SubjectsField(forms.ModelMultipleChoiceField):
         queryset = Subject.objects.select_related("level").order_by("level__position", "level__name", "name")
         super().__init__(queryset=queryset, **kwargs)
 
-    def label_from_instance(self, obj: Subject) -> str:  # type: ignore[override]
+    def label_from_instance(self, obj: Subject) -> str:
         return obj.name
 
 
@@ -120,7 +120,7 @@ class ApplicationForm(forms.Form):
         queryset: Any = self.fields["subjects"].queryset  # type: ignore[attr-defined]
         return [
             (group, [by_value[str(subject.pk)] for subject in group.subjects if str(subject.pk) in by_value])
-            for group in subjects_grouped(queryset)
+            for group in subjects_grouped(subjects=queryset)
         ]
 
     def clean_institution(self) -> str:

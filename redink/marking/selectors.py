@@ -92,7 +92,7 @@ def subjects_by_level(*, subject_ids: set[int] | None = None) -> list[LevelSubje
     return list(groups.values())
 
 
-def subjects_grouped(subjects: Any) -> list[LevelSubjects]:
+def subjects_grouped(*, subjects: Any) -> list[LevelSubjects]:
     """Already loaded subjects (with their levels) grouped by level, in the catalogue's order."""
     ordered = sorted(subjects, key=lambda s: (s.level.position, s.level.name, s.name))
     groups: dict[int, LevelSubjects] = {}

@@ -74,7 +74,7 @@ class ReviewCard:
 
     @property
     def star_marks(self) -> str:
-        return stars_drawn(self.stars)
+        return stars_drawn(stars=self.stars)
 
 
 @dataclass(frozen=True)
@@ -89,14 +89,14 @@ class EssayReviews:
 
     @property
     def star_marks(self) -> str:
-        return stars_drawn(round(self.average + 1e-9)) if self.count else ""
+        return stars_drawn(stars=round(self.average + 1e-9)) if self.count else ""
 
     @property
     def average_shown(self) -> str:
         return f"{self.average:.1f}"
 
 
-def stars_drawn(stars: int) -> str:
+def stars_drawn(*, stars: int) -> str:
     stars = max(0, min(MAX_STARS, stars))
     return "★" * stars + "☆" * (MAX_STARS - stars)
 
@@ -165,7 +165,7 @@ def _card(review: Review, *, with_text: bool, moderator: bool) -> ReviewCard:
         edited_at=review.edited_at,
         overall=review.overall,
         marks=tuple(ObjectiveMark(m.objective.code, m.objective.title, m.marks, m.objective.max_marks) for m in marks),
-        total=review_total(review, marks),
+        total=review_total(review=review, marks=marks),
         total_max=getattr(review, "total_max", 0) or 0,
         is_hidden=hidden,
         hidden_reason=review.hidden_reason if (hidden and moderator and with_text) else "",

@@ -111,7 +111,7 @@ def application_decline(
     return application
 
 
-def teacher_subject_ids(teacher: Any) -> set[int] | None:
+def teacher_subject_ids(*, teacher: Any) -> set[int] | None:
     """The subjects a verified teacher marks: those of their approved applications; None (every
     subject) for a teacher verified by the admin flag alone."""
     ids = set(
@@ -142,7 +142,7 @@ class ReviewInput:
     marks: Mapping[int, int | None] | None = None  # objective id -> marks (None: not marked)
 
 
-def objectives_for(essay: Essay) -> list[AssessmentObjective]:
+def objectives_for(*, essay: Essay) -> list[AssessmentObjective]:
     """The assessment objectives of the essay's level and subject, with their mark bands."""
     return list(AssessmentObjective.objects.filter(subject_id=essay.subject_id).prefetch_related("bands"))
 
@@ -155,7 +155,7 @@ def _clean(essay: Essay, data: ReviewInput) -> dict[int, int]:
         errors["strengths"] = ["Say what this essay does well."]
     if not data.next_steps.strip():
         errors["next_steps"] = ["Say what would lift it to the next grade."]
-    objectives = {o.pk: o for o in objectives_for(essay)}
+    objectives = {o.pk: o for o in objectives_for(essay=essay)}
     marks: dict[int, int] = {}
     for objective_id, value in (data.marks or {}).items():
         if value is None:
@@ -246,7 +246,7 @@ def review_show(*, review: Review, moderator: Any) -> Review:
     return review
 
 
-def review_total(review: Review, marks: list[ReviewMark] | None = None) -> int | None:
+def review_total(*, review: Review, marks: list[ReviewMark] | None = None) -> int | None:
     """The teacher's total: their override, else the sum of the marks per objective (None without marks)."""
     if review.total_override is not None:
         return review.total_override

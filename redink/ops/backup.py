@@ -190,7 +190,7 @@ def _add_file(tar: tarfile.TarFile, name: str, path: Path) -> dict[str, Any]:
         info.size, info.mtime, info.mode = stat.st_size, int(stat.st_mtime), 0o600
         reader = _HashingReader(handle)
         try:
-            tar.addfile(info, reader)  # type: ignore[arg-type]
+            tar.addfile(info, reader)
         except OSError as error:
             raise BackupError(f"{path} changed while it was being archived ({error}); run the backup again.") from None
     return {"sha256": reader.digest.hexdigest(), "size": stat.st_size}
@@ -234,7 +234,7 @@ def _dump_database(connection: BaseDatabaseWrapper, target: Path) -> None:
         connection.ensure_connection()
         copy = sqlite3.connect(target)
         try:
-            connection.connection.backup(copy)  # type: ignore[union-attr]
+            connection.connection.backup(copy)
         finally:
             copy.close()
 
@@ -252,7 +252,7 @@ def _load_database(connection: BaseDatabaseWrapper, dump: Path) -> None:
         connection.ensure_connection()
         source = sqlite3.connect(f"file:{dump}?mode=ro", uri=True)
         try:
-            source.backup(connection.connection)  # type: ignore[arg-type]
+            source.backup(connection.connection)
         finally:
             source.close()
     connection.close()

@@ -7,13 +7,13 @@ from .models import ReadingSettings, SavedEssay
 
 
 @admin.register(SavedEssay)
-class SavedEssayAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class SavedEssayAdmin(admin.ModelAdmin):
     list_display = ("title", "user", "saved_at")
     raw_id_fields = ("user", "essay")
     search_fields = ("title",)
 
 
 @admin.register(ReadingSettings)
-class ReadingSettingsAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class ReadingSettingsAdmin(admin.ModelAdmin):
     list_display = ("user", "history_enabled")
     raw_id_fields = ("user",)

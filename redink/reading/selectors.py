@@ -22,9 +22,7 @@ ESSAY_TEXT = ("essay__body", "essay__preview_lead", "essay__preview_extracts")
 def saved_essay_items(*, user: User) -> dict[int, int]:
     """Essay id → reading-list item id for everything the user saved, in one query: what a
     listing needs to show "Save" or "Saved" on each card without a query per card."""
-    return dict(
-        SavedEssay.objects.filter(user=user, essay__isnull=False).order_by().values_list("essay_id", "pk")  # type: ignore[misc]
-    )
+    return dict(SavedEssay.objects.filter(user=user, essay__isnull=False).order_by().values_list("essay_id", "pk"))
 
 
 def saved_item_subquery(*, user_id: Any) -> Subquery:
@@ -38,7 +36,7 @@ def saved_item_subquery(*, user_id: Any) -> Subquery:
 _KNOWN_ATTR = "_reading_known_items"
 
 
-def remember_saved_item(request: HttpRequest, *, essay_id: int, item_id: int | None) -> None:
+def remember_saved_item(*, request: HttpRequest, essay_id: int, item_id: int | None) -> None:
     """What the request already knows of one essay's Save state (the Save button then asks no
     query for it)."""
     known = getattr(request, _KNOWN_ATTR, None)
@@ -48,13 +46,13 @@ def remember_saved_item(request: HttpRequest, *, essay_id: int, item_id: int | N
     known[essay_id] = item_id
 
 
-def known_saved_item(request: HttpRequest, *, essay_id: int) -> tuple[bool, int | None]:
+def known_saved_item(*, request: HttpRequest, essay_id: int) -> tuple[bool, int | None]:
     """(known, item id) of one essay's Save state, as `remember_saved_item` left it."""
     known = getattr(request, _KNOWN_ATTR, None) or {}
     return (essay_id in known, known.get(essay_id))
 
 
-def reading_list_page(*, user: User, page: str | int | None, per_page: int = PAGE_SIZE) -> Page:  # type: ignore[type-arg]
+def reading_list_page(*, user: User, page: str | int | None, per_page: int = PAGE_SIZE) -> Page:
     items = (
         SavedEssay.objects.filter(user=user)
         .select_related("essay__level", "essay__subject", "essay__section")
@@ -76,7 +74,7 @@ def reading_history_entries(*, user: User) -> QuerySet[ReadingHistoryEntry]:
     )
 
 
-def reading_history_page(*, user: User, page: str | int | None, per_page: int = PAGE_SIZE) -> Page:  # type: ignore[type-arg]
+def reading_history_page(*, user: User, page: str | int | None, per_page: int = PAGE_SIZE) -> Page:
     return Paginator(reading_history_entries(user=user), per_page).get_page(page)
 
 

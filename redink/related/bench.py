@@ -110,7 +110,7 @@ def _without_related(*, essay: Essay) -> RelatedBlock:
     return RelatedBlock(heading="", cards=[])
 
 
-def _no_stored_cards(essay: Essay) -> str:
+def _no_stored_cards(*, essay: Essay) -> str:
     return ""
 
 

@@ -66,7 +66,7 @@ def _cards_subquery_sql() -> str:
     return f"SELECT c.cards FROM {cards} c WHERE c.essay_id = {essay}"  # noqa: S608 - names from _meta
 
 
-def with_related_cards(queryset: _Essays) -> _Essays:
+def with_related_cards(*, queryset: _Essays) -> _Essays:
     """`queryset` reading each essay's related cards in the same query, where that is cheaper
     (see `_cards_subquery_sql`); `related_for_page` then runs no query of its own."""
     if connection.vendor != "postgresql":
@@ -74,7 +74,7 @@ def with_related_cards(queryset: _Essays) -> _Essays:
     return queryset.annotate(related_cards_json=RawSQL(_cards_subquery_sql(), ()))  # noqa: S611 - no input in it
 
 
-def stored_cards(essay: Essay) -> str:
+def stored_cards(*, essay: Essay) -> str:
     """`essay`'s related cards as stored (JSON text, empty when it has none): read with the essay
     through `with_related_cards`, or by a query of their own, kept on `essay` for the page."""
     if not hasattr(essay, "related_cards_json"):
@@ -86,7 +86,7 @@ def stored_cards(essay: Essay) -> str:
 
 
 def _cards(essay: Essay) -> list[Any]:
-    stored = stored_cards(essay)
+    stored = stored_cards(essay=essay)
     return json.loads(stored) if stored else []
 
 

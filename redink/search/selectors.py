@@ -79,12 +79,12 @@ class SearchResults:
         return min(MAX_PAGE, max(1, -(-self.total // PER_PAGE)))
 
 
-def highlight(snippet: str) -> SafeString:
+def highlight(*, snippet: str) -> SafeString:
     """Escape a backend snippet, then turn its match markers into <mark> elements."""
     return mark_safe(escape(snippet).replace(MARK_START, "<mark>").replace(MARK_END, "</mark>"))
 
 
-def resolve_filters(params: dict[str, Any]) -> Filters:
+def resolve_filters(*, params: dict[str, Any]) -> Filters:
     filters = Filters(teacher_marked=params.get("marked") in {"1", "on", "true"})
     if slug := params.get("level"):
         filters.level = Level.objects.filter(slug=slug).first()
@@ -107,7 +107,11 @@ def search_essays(*, raw: str, params: dict[str, Any], viewer: Any) -> SearchRes
     asked = SORT_ALIASES.get(str(params.get("sort")), params.get("sort"))
     sort = asked if asked in SORTS else "relevance"
     results = SearchResults(
-        raw=raw, parsed=parsed, filters=resolve_filters(params), sort=str(sort), page=_page_number(params.get("page"))
+        raw=raw,
+        parsed=parsed,
+        filters=resolve_filters(params=params),
+        sort=str(sort),
+        page=_page_number(params.get("page")),
     )
     if not parsed.is_empty and params.get("as_typed") != "1":
         _apply_scope(results, scope_of(raw))
@@ -188,7 +192,11 @@ def _empty_message(parsed: ParsedQuery) -> str:
 def _fill(results: SearchResults, page: Any) -> None:
     essays = listed_essays(ids=[hit.essay_id for hit in page.hits])
     results.results = [
-        Result(essay=essays[hit.essay_id], snippet=highlight(hit.snippet), matched_hidden_only=hit.matched_hidden_only)
+        Result(
+            essay=essays[hit.essay_id],
+            snippet=highlight(snippet=hit.snippet),
+            matched_hidden_only=hit.matched_hidden_only,
+        )
         for hit in page.hits
         if hit.essay_id in essays and essays[hit.essay_id].status == Essay.Status.PUBLISHED
     ]

@@ -19,7 +19,7 @@ MAX_PASTE_CHARACTERS = 400_000
 
 
 class GroupedSections(ModelChoiceIterator):
-    def __iter__(self):  # type: ignore[no-untyped-def]
+    def __iter__(self):
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
         groups: dict[str, list[Any]] = {}

@@ -46,11 +46,11 @@ _UNSAFE_IN_NAME = re.compile(r'[\\/"\x00-\x1f\x7f-\x9f]')
 class SubmissionFileStorage(FileSystemStorage):
     """A file system storage whose location follows the setting (so tests can point it elsewhere)."""
 
-    @property  # type: ignore[override]
+    @property
     def base_location(self) -> str:
         return str(settings.REDINK_SUBMISSION_FILES_DIR)
 
-    @property  # type: ignore[override]
+    @property
     def location(self) -> str:
         return os.path.abspath(self.base_location)
 

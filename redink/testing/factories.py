@@ -101,7 +101,7 @@ def make_essay(
         )
 
 
-def committed(service, **kwargs):  # type: ignore[no-untyped-def]
+def committed(service, **kwargs):
     """Call a catalogue service and run its on-commit work, as a real request would."""
     with TestCase.captureOnCommitCallbacks(execute=True):
         return service(**kwargs)

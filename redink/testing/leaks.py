@@ -138,7 +138,7 @@ def crawl(
 # --- Every URL pattern Django knows, filled in ---------------------------------------------------
 
 
-def _walk(patterns, prefix: str = ""):  # type: ignore[no-untyped-def]
+def _walk(patterns, prefix: str = ""):
     for pattern in patterns:
         if isinstance(pattern, URLResolver):
             yield from _walk(pattern.url_patterns, prefix + _regex_of(pattern))
@@ -146,7 +146,7 @@ def _walk(patterns, prefix: str = ""):  # type: ignore[no-untyped-def]
             yield prefix + _regex_of(pattern), pattern
 
 
-def _regex_of(pattern) -> str:  # type: ignore[no-untyped-def]
+def _regex_of(pattern) -> str:
     return pattern.pattern.regex.pattern.lstrip("^").rstrip("$").replace("\\Z", "")
 
 

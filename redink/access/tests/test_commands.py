@@ -14,7 +14,7 @@ def test_grant_membership_gives_full_access_for_n_days(student, essay):
     assert essay_text_for(essay=essay, viewer=student).kind == "preview"
     call_command("grant_membership", student.email.upper(), "--days", "7")
     student = type(student).objects.get(pk=student.pk)
-    assert user_has_membership(student)
+    assert user_has_membership(user=student)
     entitlement = student.entitlements.get()
     assert entitlement.source == "grant"
     assert timedelta(days=6, hours=23) < entitlement.ends_at - timezone.now() <= timedelta(days=7)
@@ -46,4 +46,4 @@ def test_staff_can_grant_in_the_admin(client, staff, student):
         },
     )
     assert response.status_code == 302, response.content.decode()[:2000]
-    assert user_has_membership(type(student).objects.get(pk=student.pk))
+    assert user_has_membership(user=type(student).objects.get(pk=student.pk))

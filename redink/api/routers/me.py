@@ -53,8 +53,8 @@ def me(request: HttpRequest) -> MeOut:
     return MeOut(
         name=user.public_name,
         reads_everything=reads_everything(user),
-        is_member=user_has_membership(user),
-        member_until=membership_ends_at(user),
+        is_member=user_has_membership(user=user),
+        member_until=membership_ends_at(user=user),
         is_verified_teacher=bool(user.is_verified_teacher),
         entitlements=[EntitlementOut(source=e.source, starts_at=e.starts_at, ends_at=e.ends_at) for e in active],
     )

@@ -38,7 +38,7 @@ def at(timestamp: int) -> datetime:
 
 
 def member_now(user) -> bool:  # type: ignore[no-untyped-def]
-    return user_has_membership(type(user).objects.get(pk=user.pk))  # a fresh object: no cached answer
+    return user_has_membership(user=type(user).objects.get(pk=user.pk))  # a fresh object: no cached answer
 
 
 @dataclass

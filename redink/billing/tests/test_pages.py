@@ -43,9 +43,9 @@ class TestPricingPage:
 
     def test_the_from_line_without_a_monthly_plan(self, plans):
         Plan.objects.filter(slug="monthly").update(is_active=False)
-        assert pricing_from_line(plan_offers()) == "Unlimited access from just £59.99 per year"
+        assert pricing_from_line(offers=plan_offers()) == "Unlimited access from just £59.99 per year"
         Plan.objects.update(is_active=False)
-        assert pricing_from_line(plan_offers()) == ""
+        assert pricing_from_line(offers=plan_offers()) == ""
 
     def test_the_data_migration_creates_the_default_plans(self, plans):
         Plan.objects.all().delete()

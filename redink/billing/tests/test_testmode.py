@@ -24,7 +24,7 @@ TEST_MODE_LABEL = "Test mode</strong>"
 
 
 def member_now(user) -> bool:  # type: ignore[no-untyped-def]
-    return user_has_membership(type(user).objects.get(pk=user.pk))
+    return user_has_membership(user=type(user).objects.get(pk=user.pk))
 
 
 def join(client, student, plan: str = "monthly", next_url: str = "/essays/an-essay/"):  # type: ignore[no-untyped-def]

@@ -28,7 +28,7 @@ def post(client: Client, payload: bytes, *, secret: str = WEBHOOK_SECRET, timest
 
 def fresh_member(user) -> bool:  # type: ignore[no-untyped-def]
     """Membership asked afresh (the selector caches its answer on the user object)."""
-    return user_has_membership(type(user).objects.get(pk=user.pk))  # a fresh object: no cached answer
+    return user_has_membership(user=type(user).objects.get(pk=user.pk))  # a fresh object: no cached answer
 
 
 @pytest.fixture

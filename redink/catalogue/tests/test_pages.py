@@ -132,7 +132,7 @@ class TestHome:
         ],
     )
     def test_over_count_is_always_true(self, count, phrase):
-        assert over_count_phrase(count).startswith(phrase)
+        assert over_count_phrase(count=count).startswith(phrase)
 
 
 class TestEssayPage:

@@ -108,7 +108,7 @@ def test_join_reaches_the_plan_button_by_tab_and_pays_in_test_mode(browser_conte
     tab_to(page, page.get_by_role("button", name=re.compile(r"^Pay ")))
     page.keyboard.press("Enter")
     expect(page).to_have_url(re.compile(r"/join/welcome/"))
-    assert user_has_membership(type(student).objects.get(pk=student.pk)), "paying made the student a member"
+    assert user_has_membership(user=type(student).objects.get(pk=student.pk)), "paying made the student a member"
 
 
 def test_upload_fills_the_form_and_sends_it_with_the_keyboard(browser_context, live_server, essay, settings, tmp_path):

@@ -42,12 +42,12 @@ def test_demo_accounts_in_demo_mode(settings, client):
     call_command("load_demo")
     call_command("load_demo")
     member = User.objects.get(email="member@demo.redink.invalid")
-    assert user_has_membership(member)
+    assert user_has_membership(user=member)
     assert member.entitlements.count() == 1  # renewed, not piled up
     assert User.objects.get(email="teacher@demo.redink.invalid").is_verified_teacher
     assert User.objects.get(email="moderator@demo.redink.invalid").is_staff
     student = User.objects.get(email="student@demo.redink.invalid")
-    assert not user_has_membership(student) and not student.is_staff
+    assert not user_has_membership(user=student) and not student.is_staff
     response = client.post("/accounts/login/", {"login": "member@demo.redink.invalid", "password": DEMO_PASSWORD})
     assert response.status_code == 302, "a demo login with a verified e-mail goes straight in"
 

@@ -27,7 +27,7 @@ ORPHAN_ESSAY = "was-khrushchev-to-blame-for-the-cuban-missile-crisis"
 
 def _texts() -> dict[str, str]:
     """Each demo essay's text as the library holds it (paragraphs joined by a blank line)."""
-    return {e.slug: "\n\n".join(paragraphs_from_text(e.text)) for e in demo_essays()}
+    return {e.slug: "\n\n".join(paragraphs_from_text(text=e.text)) for e in demo_essays()}
 
 
 def _planned_orphans() -> set[tuple[str, str, str]]:

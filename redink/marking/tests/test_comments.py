@@ -387,10 +387,10 @@ class TestAdding:
 
     def test_paragraph_ranges(self, macbeth):
         for number, paragraph in enumerate(TEXT.split("\n\n"), start=1):
-            start, end = paragraph_range(macbeth, number)
+            start, end = paragraph_range(essay=macbeth, number=number)
             assert macbeth.body[start:end] == paragraph
         with pytest.raises(ValidationError, match="Choose one of the essay's paragraphs"):
-            paragraph_range(macbeth, 7)
+            paragraph_range(essay=macbeth, number=7)
 
 
 class TestChanging:

@@ -105,7 +105,7 @@ class TestSaving:
         assert draft.status_code == 302 and draft["Location"] == url(essay)
         review = Review.objects.get(essay=essay, teacher=teacher)
         assert review.status == Review.Status.DRAFT and review.stars == 4
-        assert review.strengths == STRENGTHS and review_total(review) == 24
+        assert review.strengths == STRENGTHS and review_total(review=review) == 24
         again = client.get(url(essay)).content.decode()
         assert "Draft saved. Nobody else sees it until you publish it." in again
         assert textarea(again, "strengths") == STRENGTHS
@@ -142,7 +142,7 @@ class TestSaving:
     def test_the_total_can_be_overridden(self, client, essay, teacher, objectives):
         client.force_login(teacher)
         client.post(url(essay), {**form_data(objectives, total_override="25"), "action": "publish"})
-        assert review_total(Review.objects.get()) == 25
+        assert review_total(review=Review.objects.get()) == 25
 
     def test_a_hidden_review_stays_hidden_when_its_teacher_changes_it(self, client, essay, teacher, staff):
         review = publish(essay, teacher=teacher)

@@ -80,7 +80,7 @@ class TestReviews:
         assert review.pk == draft.pk and review.status == Review.Status.PUBLISHED and review.edited_at is None
         assert (essay.is_teacher_marked, essay.review_count, essay.rating_average) == (True, 1, 5.0)
         assert essay.rating_score == pytest.approx(1.83, abs=0.01)
-        assert review_total(review) == 19
+        assert review_total(review=review) == 19
         assert [m.subject for m in mailoutbox] == [f"A teacher has reviewed “{essay.title}”"]
         assert essay.get_absolute_url() in mailoutbox[0].body
 
@@ -107,7 +107,7 @@ class TestReviews:
             data=ReviewInput(**{**data.__dict__, "total_override": 24}),
             publish=True,
         )
-        assert review_total(review) == 24
+        assert review_total(review=review) == 24
         with pytest.raises(ValidationError):
             review_save(
                 essay=essay, teacher=verified, data=ReviewInput(**{**data.__dict__, "total_override": 31}), publish=True
@@ -166,7 +166,7 @@ class TestApplications:
             application_approve(application=application, moderator=staff)
         student.refresh_from_db()
         assert student.is_verified_teacher
-        assert teacher_subject_ids(student) == {essay.subject_id}
+        assert teacher_subject_ids(teacher=student) == {essay.subject_id}
         actions = list(application.events.values_list("action", "actor"))
         assert actions == [(MarkingEvent.Action.APPLIED, student.pk), (MarkingEvent.Action.APPROVED, staff.pk)]
         assert mailoutbox[-1].subject.startswith("You are a verified teacher")
@@ -188,4 +188,4 @@ class TestApplications:
         assert declined.get_decline_reason_display() in mailoutbox[-1].body
 
     def test_a_teacher_verified_in_the_admin_marks_every_subject(self, verified):
-        assert teacher_subject_ids(verified) is None
+        assert teacher_subject_ids(teacher=verified) is None

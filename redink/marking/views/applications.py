@@ -46,10 +46,10 @@ def teach(request: HttpRequest) -> HttpResponse:
     latest = selectors.application_latest(user=user)
     context: dict[str, Any] = {
         "application": latest,
-        "application_groups": selectors.subjects_grouped(latest.subjects.all()) if latest else [],
+        "application_groups": selectors.subjects_grouped(subjects=latest.subjects.all()) if latest else [],
     }
     if _is_teacher(user):
-        subject_ids = teacher_subject_ids(user)
+        subject_ids = teacher_subject_ids(teacher=user)
         context.update(
             state="verified",
             every_subject=subject_ids is None,
@@ -169,7 +169,7 @@ def mark(request: HttpRequest) -> HttpResponse:
     if not _is_teacher(user):
         messages.info(request, "Mark essays is for verified teachers; this page says how to become one.")
         return redirect("marking:teach")
-    subject_ids = teacher_subject_ids(user)
+    subject_ids = teacher_subject_ids(teacher=user)
     groups = selectors.subjects_by_level(subject_ids=subject_ids)
     filters = MarkFilterForm(request.GET or None, groups=groups, every_subject=subject_ids is None)
     subject_id = filters.cleaned_data["subject"] if filters.is_valid() else None
@@ -235,7 +235,7 @@ def _application_page(
         "marking/moderation/application.html",
         {
             "application": application,
-            "subject_groups": selectors.subjects_grouped(application.subjects.all()),
+            "subject_groups": selectors.subjects_grouped(subjects=application.subjects.all()),
             "evidence_name": PurePath(application.evidence.name).name if application.evidence else "",
             "events": selectors.application_events(application=application),
             "earlier": selectors.applications_earlier(application=application),

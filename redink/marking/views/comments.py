@@ -50,7 +50,7 @@ def _selection(request: HttpRequest, essay: Essay) -> tuple[int, int, str]:
     paragraph = _int(request.POST.get("paragraph"))
     if paragraph is None:
         raise ValidationError("Choose the paragraph your comment is about, or select a passage.")
-    start, end = paragraph_range(essay, paragraph)
+    start, end = paragraph_range(essay=essay, number=paragraph)
     return start, end, ""
 
 

@@ -107,7 +107,7 @@ def review(request: HttpRequest, slug: str) -> HttpResponse:
     essay = _essay(slug)
     if not may_review(essay=essay, user=request.user):
         raise PermissionDenied("You cannot review your own essay.")
-    objectives = objectives_for(essay)
+    objectives = objectives_for(essay=essay)
     own = _own_review(essay, request.user)
     bank = _bank(request.user)
     if request.method != "POST":

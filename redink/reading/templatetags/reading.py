@@ -52,7 +52,7 @@ def save_button(context: template.Context, essay: Any) -> SafeString:
     if request is None or not request.user.is_authenticated:
         return _visitor_link(essay.slug, essay.title, get_urlconf(), get_script_prefix(), get_language())
     page = _page_state(request, context)
-    known, item_id = selectors.known_saved_item(request, essay_id=essay.pk)
+    known, item_id = selectors.known_saved_item(request=request, essay_id=essay.pk)
     if not known:
         item_id = _saved_items(request).get(essay.pk)
     script = ""

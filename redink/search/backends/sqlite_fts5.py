@@ -143,7 +143,7 @@ class SQLiteFTS5Backend(SearchBackend):
                 counts = vocabulary_counts(f"{d.title} {d.free}" for d in documents)
                 self._add_words(cursor, counts)
 
-    def _add_words(self, cursor, counts: Counter[str]) -> None:  # type: ignore[no-untyped-def]
+    def _add_words(self, cursor, counts: Counter[str]) -> None:
         if not counts:
             return
         words = list(counts)
@@ -160,7 +160,7 @@ class SQLiteFTS5Backend(SearchBackend):
         )
         cursor.executemany("INSERT INTO search_words_tri(word) VALUES (%s)", [(w,) for w in words if w not in known])
 
-    def _delete(self, cursor, essay_ids: list[int], *, update_vocabulary: bool) -> None:  # type: ignore[no-untyped-def]
+    def _delete(self, cursor, essay_ids: list[int], *, update_vocabulary: bool) -> None:
         if not essay_ids:
             return
         placeholders = ",".join(["%s"] * len(essay_ids))
@@ -213,7 +213,7 @@ class SQLiteFTS5Backend(SearchBackend):
             cursor.execute("INSERT INTO search_words_tri(word) SELECT word FROM search_words")
 
     # --- reads --------------------------------------------------------------------
-    def _capped_ids(self, cursor, expression: str, limit: int) -> list[int]:  # type: ignore[no-untyped-def]
+    def _capped_ids(self, cursor, expression: str, limit: int) -> list[int]:
         cursor.execute("SELECT rowid FROM search_fts WHERE search_fts MATCH %s LIMIT %s", [expression, limit])
         return [row[0] for row in cursor.fetchall()]
 
@@ -235,7 +235,7 @@ class SQLiteFTS5Backend(SearchBackend):
                 page.level_facets, page.subject_facets = self._facets(cursor, request)
         return page
 
-    def _ranked_ids(self, cursor, request: SearchRequest, expression: str, total: int, offset: int) -> list[int]:  # type: ignore[no-untyped-def]
+    def _ranked_ids(self, cursor, request: SearchRequest, expression: str, total: int, offset: int) -> list[int]:
         limit = request.per_page
         if request.sort == "relevance":
             if total <= RANK_CANDIDATES:
@@ -257,7 +257,7 @@ class SQLiteFTS5Backend(SearchBackend):
         cursor.execute(f"{sql} LIMIT %s OFFSET %s", [*args, limit, offset])
         return [row[0] for row in cursor.fetchall()]
 
-    def _bounded_ranking(self, cursor, request: SearchRequest, expression: str, limit: int, offset: int) -> list[int]:  # type: ignore[no-untyped-def]
+    def _bounded_ranking(self, cursor, request: SearchRequest, expression: str, limit: int, offset: int) -> list[int]:
         """Rank a bounded candidate set, streamed in index order so no row is looked up twice.
 
         Candidates: matches that have a query word in their `top` field — in their title (title
@@ -285,7 +285,7 @@ class SQLiteFTS5Backend(SearchBackend):
         )
         return [row[0] for row in cursor.fetchall()]
 
-    def _snippets(self, cursor, expression: str, ids: list[int], *, full_access: bool) -> list[Hit]:  # type: ignore[no-untyped-def]
+    def _snippets(self, cursor, expression: str, ids: list[int], *, full_access: bool) -> list[Hit]:
         if not ids:
             return []
         # Column 1 is the free text; -1 lets FTS5 pick the best column (full access only).
@@ -305,7 +305,7 @@ class SQLiteFTS5Backend(SearchBackend):
             )
         return hits
 
-    def _facets(self, cursor, request: SearchRequest) -> tuple[list[FacetCount], list[FacetCount]]:  # type: ignore[no-untyped-def]
+    def _facets(self, cursor, request: SearchRequest) -> tuple[list[FacetCount], list[FacetCount]]:
         cursor.execute(
             "SELECT e.level_id, e.subject_id, count(*) FROM "
             "(SELECT rowid FROM search_fts WHERE search_fts MATCH %s LIMIT %s) m "

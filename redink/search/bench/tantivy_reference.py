@@ -28,7 +28,7 @@ def tantivy_expression(query: ParsedQuery, *, level_id: int | None = None) -> st
 class TantivyReference:
     index: Any
     build_seconds: float
-    directory: tempfile.TemporaryDirectory  # type: ignore[type-arg]
+    directory: tempfile.TemporaryDirectory
 
     @classmethod
     def build(cls, rows: list[tuple[int, str, str, int]]) -> TantivyReference:

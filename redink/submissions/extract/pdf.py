@@ -57,7 +57,7 @@ def extract(data: bytes, *, limits: Limits) -> Extracted:
     return Extracted(format=FORMAT, paragraphs=clean_paragraphs(paragraphs_from_pages(pages)), title=_title(reader))
 
 
-def _decrypt(reader) -> None:  # type: ignore[no-untyped-def]
+def _decrypt(reader) -> None:
     """Open a PDF locked only against editing (an empty user password); refuse one that needs a password."""
     from pypdf.errors import PyPdfError
 
@@ -69,7 +69,7 @@ def _decrypt(reader) -> None:  # type: ignore[no-untyped-def]
         raise messages.encrypted()
 
 
-def _pypdf_pages(reader) -> list[str] | None:  # type: ignore[no-untyped-def]
+def _pypdf_pages(reader) -> list[str] | None:
     pages = []
     try:
         for page in reader.pages:
@@ -82,7 +82,7 @@ def _pypdf_pages(reader) -> list[str] | None:  # type: ignore[no-untyped-def]
     return pages
 
 
-def page_text(page) -> str:  # type: ignore[no-untyped-def]
+def page_text(page) -> str:
     """A page's text from pypdf's plain extraction, its lines placed as on paper (`placed_lines`): a
     blank line where the space above a line is clearly wider than its size's line spacing or the
     type changes size, an indent where a line starts to the right of the text's left edge, and the
@@ -155,7 +155,7 @@ def _too_little(pages: list[str]) -> bool:
     return characters < MIN_CHARS_PER_PAGE * max(len(pages), 1)
 
 
-def _has_images(reader) -> bool:  # type: ignore[no-untyped-def]
+def _has_images(reader) -> bool:
     try:
         for page in reader.pages:
             resources = page.get("/Resources")
@@ -170,7 +170,7 @@ def _has_images(reader) -> bool:  # type: ignore[no-untyped-def]
     return False
 
 
-def _title(reader) -> str:  # type: ignore[no-untyped-def]
+def _title(reader) -> str:
     try:
         title = (reader.metadata or {}).get("/Title")
     except Exception:  # broken metadata is no title

@@ -100,7 +100,7 @@ def _runs(first: Shingled, second: Shingled) -> list[tuple[int, int, int, int]]:
     return runs
 
 
-def _words(first: Shingled, second: Shingled, start: int, last: int, other_start: int, other_last: int):  # type: ignore[no-untyped-def]
+def _words(first: Shingled, second: Shingled, start: int, last: int, other_start: int, other_last: int):
     """A run of shingles [start, last] as a run of words (a shingle covers SHINGLE_WORDS words)."""
     return (
         start,

@@ -65,12 +65,12 @@ def _sign_all(*, progress: Callable[[int], None] | None) -> Signing:
             progress(signed)
 
 
-def _drop_unpublished(signatures) -> int:  # type: ignore[no-untyped-def]
+def _drop_unpublished(signatures) -> int:
     gone = signatures.exclude(essay__status=Essay.Status.PUBLISHED).values_list("essay_id", flat=True)
     return sum(signature_drop(essay=essay_id) for essay_id in list(gone))
 
 
-def _sign(essays) -> int:  # type: ignore[no-untyped-def]
+def _sign(essays) -> int:
     batch = list(essays.only("pk", "body", "text_version").order_by("pk"))
     # A stale signature goes first: an essay has at most one.
     for essay_id in TextSignature.objects.filter(essay__in=batch).values_list("essay_id", flat=True):

@@ -102,7 +102,7 @@ def import_key(*, path: Path, sha256: str) -> str:
     return hashlib.sha256(f"{path.resolve()}\0{sha256}".encode()).hexdigest()
 
 
-def prepare_import(item: ImportItem) -> Prepared:
+def prepare_import(*, item: ImportItem) -> Prepared:
     """Everything about one file that needs no database. Never raises for a bad file."""
     try:
         data = item.path.read_bytes()
@@ -123,7 +123,7 @@ def prepare_import(item: ImportItem) -> Prepared:
     try:
         extracted = extract_document(data=data, filename=item.path.name)
         title = _title(extracted.title) if not item.title and extracted.title else prepared.title
-        text = "\n\n".join(without_title(extracted.paragraphs, title=title))
+        text = "\n\n".join(without_title(paragraphs=extracted.paragraphs, title=title))
         words = len(text.split())
         check_length(words=words, minimum=settings.REDINK_ESSAY_MIN_WORDS, maximum=settings.REDINK_ESSAY_MAX_WORDS)
     except ExtractionError as problem:
@@ -131,11 +131,11 @@ def prepare_import(item: ImportItem) -> Prepared:
     shingled = shingle(text)
     shingled.minhash  # noqa: B018 - worked out here, in the worker, and carried back with it
     return replace(
-        prepared, title=title, format=extracted.format, text=text, derived=essay_text(text), shingled=shingled
+        prepared, title=title, format=extracted.format, text=text, derived=essay_text(text=text), shingled=shingled
     )
 
 
-def prepare_failed(item: ImportItem, reason: str) -> Prepared:
+def prepare_failed(*, item: ImportItem, reason: str) -> Prepared:
     """A file whose preparation was killed (`reason`: timed out or crashed), kept for a moderator."""
     try:
         data = item.path.read_bytes()
@@ -156,7 +156,7 @@ def prepare_failed(item: ImportItem, reason: str) -> Prepared:
     )
 
 
-def check_prior(prepared: Prepared) -> Prepared:
+def check_prior(*, prepared: Prepared) -> Prepared:
     """Check a prepared file against every signature stored so far, from a worker process
     with a database connection of its own. The writer then only compares it with what was
     stored since (`_import`): the costly part of the check leaves the writer's process."""
@@ -173,7 +173,7 @@ def _title(text: str) -> str:
     return without_invisible_characters(text).strip()[:250]
 
 
-def import_batch(batch: list[Prepared], *, sections: dict[tuple[str, str, str], Any]) -> list[ImportResult]:
+def import_batch(*, batch: list[Prepared], sections: dict[tuple[str, str, str], Any]) -> list[ImportResult]:
     """Check and write prepared files in one transaction, in order. `sections` caches the taxonomy.
 
     A file that fails unexpectedly is rolled back alone (and retried by the next run); the
@@ -260,7 +260,7 @@ def _import(
     if prepared.problem is not None or prepared.shingled is None or prepared.derived is None:
         problem = ExtractionError(*(prepared.problem or ("unreadable", "The file could not be read.")))
         _keep_file(submission, data)
-        fail_submission(submission, problem)
+        fail_submission(submission=submission, problem=problem)
         return ImportResult(path=path, outcome=ImportRecord.Outcome.FAILED, message=problem.message), submission, None
 
     text, shingled = prepared.text, prepared.shingled

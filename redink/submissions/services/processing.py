@@ -42,7 +42,7 @@ def submission_process(*, submission_id: int) -> Submission | None:
             maximum=settings.REDINK_ESSAY_MAX_WORDS,
         )
     except ExtractionError as problem:
-        return fail_submission(submission, problem)
+        return fail_submission(submission=submission, problem=problem)
     submission.extracted_text = text
     submission.word_count = len(text.split())
     submission.detected_format = detected
@@ -62,7 +62,7 @@ def submission_text(*, submission: Submission) -> tuple[str, str]:
     with submission.file.open("rb") as handle:
         data = handle.read()
     extracted = extract_isolated(data=data, filename=submission.original_filename or submission.file.name)
-    return "\n\n".join(without_title(extracted.paragraphs, title=submission.title)), extracted.format
+    return "\n\n".join(without_title(paragraphs=extracted.paragraphs, title=submission.title)), extracted.format
 
 
 def pasted_text(*, text: str, title: str) -> str:
@@ -70,10 +70,10 @@ def pasted_text(*, text: str, title: str) -> str:
     form counts the words of, so that it refuses at once what processing would refuse."""
     from ..extract.text import blocks_of
 
-    return "\n\n".join(without_title(tuple(" ".join(b.split()) for b in blocks_of(text)), title=title))
+    return "\n\n".join(without_title(paragraphs=tuple(" ".join(b.split()) for b in blocks_of(text)), title=title))
 
 
-def without_title(paragraphs: tuple[str, ...], *, title: str) -> tuple[str, ...]:
+def without_title(*, paragraphs: tuple[str, ...], title: str) -> tuple[str, ...]:
     """A document usually opens with its title: it is the essay's title, not its first paragraph."""
     if len(paragraphs) > 1 and _same_words(paragraphs[0], title):
         return paragraphs[1:]
@@ -135,7 +135,7 @@ def submission_route(*, submission: Submission, matches: list[Match]) -> Submiss
     return submission
 
 
-def fail_submission(submission: Submission, problem: ExtractionError) -> Submission:
+def fail_submission(*, submission: Submission, problem: ExtractionError) -> Submission:
     submission.status = Submission.Status.FAILED
     submission.failure_code = problem.code
     submission.failure_message = problem.message

@@ -50,10 +50,10 @@ def takedown_file(
 def acknowledgement_allowed(*, email: str) -> bool:
     """Count one acknowledgement to `email`; False once its address is past the day's limit."""
     rate = Rate(settings.REDINK_TAKEDOWN_ACKS_PER_EMAIL_PER_DAY, 86400)
-    return limit_consume(scope="takedown-ack", ident=recipient_key(email), rate=rate).allowed
+    return limit_consume(scope="takedown-ack", ident=recipient_key(email=email), rate=rate).allowed
 
 
-def recipient_key(email: str) -> str:
+def recipient_key(*, email: str) -> str:
     """One mailbox however its address is written: case aside, and without a "+tag"."""
     local, _, domain = email.strip().lower().rpartition("@")
     return f"{local.split('+', 1)[0]}@{domain}" if local else domain

@@ -79,7 +79,7 @@ def make_pdf(title: str, paragraphs: Sequence[str], *, header: bool = True, pass
     from reportlab.lib.styles import getSampleStyleSheet
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
 
-    def running_lines(canvas, doc) -> None:  # type: ignore[no-untyped-def]
+    def running_lines(canvas, doc) -> None:
         if header:
             canvas.setFont("Helvetica", 9)
             canvas.drawString(72, A4[1] - 40, HEADER)
@@ -112,7 +112,7 @@ def make_pdf_large_title(
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.platypus import Paragraph, SimpleDocTemplate
 
-    def running_lines(canvas, doc) -> None:  # type: ignore[no-untyped-def]
+    def running_lines(canvas, doc) -> None:
         if header:
             canvas.setFont("Helvetica", 9)
             canvas.drawString(72, A4[1] - 40, HEADER)

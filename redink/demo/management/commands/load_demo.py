@@ -7,7 +7,7 @@ from redink.submissions.originality.essays import essays_sign
 class Command(BaseCommand):
     help = "Load the demo library and create the demo accounts (demo mode only). Safe to run again."
 
-    def add_arguments(self, parser):  # type: ignore[no-untyped-def]
+    def add_arguments(self, parser):
         parser.add_argument("--essays-only", action="store_true", help="Load the essays, make no accounts.")
 
     def handle(self, *args: object, **options: object) -> None:

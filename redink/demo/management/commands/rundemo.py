@@ -51,7 +51,7 @@ class Command(BaseCommand):
         "Links in e-mails (SITE_URL) point at the address it serves on."
     )
 
-    def add_arguments(self, parser):  # type: ignore[no-untyped-def]
+    def add_arguments(self, parser):
         parser.add_argument("--addr", default="127.0.0.1:8000")
 
     def handle(self, *args: object, **options: object) -> None:

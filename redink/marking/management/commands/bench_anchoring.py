@@ -177,7 +177,7 @@ def build_case(*, seed: int, words: int, comments: int) -> tuple[EssayText, list
     """The essay's text, its comments' passages and the four edits, all from `seed`."""
     corpus = build_plan(seed=seed, essays=PLAN_ESSAYS)
     paragraphs = write_original(corpus=corpus, plan=corpus.essays[0], rng=corpus.essay_rng(0), words=words).sentences
-    original = essay_text(_body(paragraphs))
+    original = essay_text(text=_body(paragraphs))
     if original.body != _body(paragraphs):  # generated text is canonical already; the offsets rely on it
         raise RuntimeError("The generated essay is not in canonical form.")
 
@@ -203,7 +203,7 @@ def build_case(*, seed: int, words: int, comments: int) -> tuple[EssayText, list
         ),
         ("replaced", "the whole text replaced by an unrelated essay", _unrelated(corpus, words)),
     ]
-    scenarios = [Scenario(name, description, essay_text(_body(p))) for name, description, p in edits]
+    scenarios = [Scenario(name, description, essay_text(text=_body(p))) for name, description, p in edits]
     return original, quotes, scenarios
 
 
@@ -221,7 +221,7 @@ class EssayFixture:
         title = "Re-anchoring benchmark"
         self.essay = Essay.objects.create(
             title=title,
-            slug=unique_essay_slug(title),
+            slug=unique_essay_slug(title=title),
             section=section,
             subject_id=section.subject_id,
             level_id=section.subject.level_id,

@@ -18,7 +18,7 @@ class Command(BaseCommand):
         "The site may keep serving while it runs."
     )
 
-    def add_arguments(self, parser):  # type: ignore[no-untyped-def]
+    def add_arguments(self, parser):
         parser.add_argument(
             "--output",
             "-o",

@@ -19,7 +19,7 @@ class Command(BaseCommand):
     # The checks would judge the empty database the restore is about to fill.
     requires_system_checks: list[str] = []
 
-    def add_arguments(self, parser):  # type: ignore[no-untyped-def]
+    def add_arguments(self, parser):
         parser.add_argument("archive", help="The .tar.gz that `manage.py backup` wrote.")
         parser.add_argument(
             "--force",

@@ -11,7 +11,7 @@ class Command(BaseCommand):
         "a task worker, the scheduler and nginx on 127.0.0.1:8080, all recorded in .prod/."
     )
 
-    def add_arguments(self, parser):  # type: ignore[no-untyped-def]
+    def add_arguments(self, parser):
         parser.add_argument("action", choices=["up", "down", "status"])
         parser.add_argument("--no-demo", action="store_true", help="Do not load the demo essays into an empty library.")
 

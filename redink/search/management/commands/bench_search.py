@@ -151,7 +151,7 @@ class Command(BaseCommand):
             options["json"].write_text(json.dumps(report, indent=2) + "\n")
 
     @staticmethod
-    def _engine_in_view(log, client, *, rounds: int) -> tuple[Timings, Timings]:  # type: ignore[no-untyped-def]
+    def _engine_in_view(log, client, *, rounds: int) -> tuple[Timings, Timings]:
         """Per logged query, the median over `rounds` requests of the time spent in the search
         backend's methods during the request, and of the rest of the request."""
         backend = get_backend()
@@ -188,13 +188,13 @@ class Command(BaseCommand):
         return Timings(engine), Timings(around)
 
     @staticmethod
-    def _backend_call(query, levels):  # type: ignore[no-untyped-def]
+    def _backend_call(query, levels):
         """The backend's search for one logged query, as the page asks it (a visitor's)."""
         backend = get_backend()
         request = SearchRequest(query=parse_query(query.q), level_id=levels.get(query.level), per_page=20)
         return lambda: backend.search(request)
 
-    def _recall(self, log, levels) -> tuple[float, int]:  # type: ignore[no-untyped-def]
+    def _recall(self, log, levels) -> tuple[float, int]:
         backend = get_backend()
         recalls = []
         for query in log:
@@ -209,7 +209,7 @@ class Command(BaseCommand):
             recalls.append(len(ours & set(reference)) / len(reference))
         return (round(statistics.mean(recalls), 3) if recalls else 0.0), len(recalls)
 
-    def _suggestions(self, log, client) -> tuple[dict[str, float], dict[str, float]]:  # type: ignore[no-untyped-def]
+    def _suggestions(self, log, client) -> tuple[dict[str, float], dict[str, float]]:
         typed = [" ".join(q.q.split()[:3]) for q in log if q.kind == "typo"]
         titles = list(Essay.objects.published().order_by("pk").values_list("title", flat=True)[: len(typed) or 1])
 
@@ -223,7 +223,7 @@ class Command(BaseCommand):
         exact = time_each([exact_call(t) for t in titles], rounds=3)
         return suggest.summary(), exact.summary()
 
-    def _tantivy(self, log, levels, essays, *, rounds: int) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+    def _tantivy(self, log, levels, essays, *, rounds: int) -> dict[str, Any]:
         try:
             from redink.search.bench.tantivy_reference import TantivyReference
         except ImportError as exc:  # pragma: no cover

@@ -92,7 +92,7 @@ class Command(BaseCommand):
         sections: dict[tuple[str, str, str], Any] = {}
         started = time.monotonic()
         for batch in chunked(prepared_in_order(items, workers=options["workers"]), options["batch_size"]):
-            results.extend(import_batch(batch, sections=sections))
+            results.extend(import_batch(batch=batch, sections=sections))
             progress.update(len(results))
         progress.finish()
         imported = time.monotonic() - started
@@ -205,8 +205,12 @@ def prepared_in_order(items: list[ImportItem], *, workers: int) -> Iterator[Prep
 
 def _prepare_chunk(job: tuple[list[ImportItem], bool]) -> list[Prepared]:
     items, check = job
-    prepared = [prepare_import(item) for item in items]
-    return [check_prior(p) for p in prepared] if check else prepared
+    prepared = [prepare_import(item=item) for item in items]
+    return [check_prior(prepared=p) for p in prepared] if check else prepared
+
+
+def _prepare_one(item: ImportItem) -> Prepared:
+    return prepare_import(item=item)  # run_isolated hands its job over positionally
 
 
 def _prepare_each(job: tuple[list[ImportItem], bool], reason: str) -> list[Prepared]:
@@ -214,7 +218,7 @@ def _prepare_each(job: tuple[list[ImportItem], bool], reason: str) -> list[Prepa
     prepared = []
     for item in job[0]:
         try:
-            prepared.append(run_isolated(prepare_import, item, timeout=seconds))
+            prepared.append(run_isolated(_prepare_one, item, timeout=seconds))
         except WorkFailed as failure:
-            prepared.append(prepare_failed(item, failure.reason))
+            prepared.append(prepare_failed(item=item, reason=failure.reason))
     return prepared
