@@ -87,8 +87,8 @@ def filters_sql(request: SearchRequest, *, taxonomy: bool = True) -> tuple[str, 
             if value:
                 # A plain condition. Hiding the column from the planner ("level_id + 0", to keep
                 # it off the column's own index) bought nothing at 160,000 essays: the backend's
-                # filtered queries of the committed log, p50 / p95, 26.4 / 36.8 ms without it
-                # against 30.0 / 42.0 and 26.5 / 41.7 ms with it, in alternating runs.
+                # filtered queries of the committed log, p50 / p95, 26.4 / 36.8 and 28.4 / 48.7
+                # ms without it against 30.0 / 42.0 and 26.5 / 41.7 ms with it, in alternating runs.
                 clauses.append(f"{column} = %s")
                 params.append(int(value))
     if request.teacher_marked:
