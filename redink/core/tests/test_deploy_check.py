@@ -3,12 +3,13 @@ deployment (nginx redirects to https), and a silence only while its setting is o
 
 from __future__ import annotations
 
-import json
 import os
 import secrets
 import subprocess
 import sys
 from pathlib import Path
+
+from redink.testing.production import production_values
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -40,14 +41,7 @@ def deploy_check(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
 
 
 def silenced_checks(env: dict[str, str]) -> list[str]:
-    script = (
-        "import json, django; from django.conf import settings; django.setup(); "
-        "print(json.dumps(settings.SILENCED_SYSTEM_CHECKS))"
-    )
-    output = subprocess.run(
-        [sys.executable, "-c", script], env=env, cwd=ROOT, capture_output=True, text=True, check=True, timeout=120
-    ).stdout
-    return list(json.loads(output.strip().splitlines()[-1]))
+    return list(production_values("SILENCED_SYSTEM_CHECKS", **env)["SILENCED_SYSTEM_CHECKS"])
 
 
 def test_the_production_profile_passes_the_deploy_check_with_no_warning(tmp_path):

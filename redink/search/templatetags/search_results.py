@@ -53,31 +53,52 @@ def result_items(context: template.Context, results: Iterable[Result]) -> SafeSt
 @register.simple_tag(takes_context=True)
 def level_facet_items(context: template.Context, search: SearchResults) -> SafeString:
     """The level facets' `<li>`s: the chosen level named, the others as links that choose it."""
-    request, chosen = context["request"], search.filters.level
-    items = []
-    for level, count in search.level_facets:
-        if chosen is not None and chosen.pk == level.pk:
-            name = f'<strong aria-current="true">{escape(level.name)}</strong>'
-        else:
-            address = query_string_with(request, level=level.slug, subject="", section="", page="")
-            name = f'<a href="{escape(address)}">{escape(level.name)}</a>'
-        more = "+" if count > 10000 else ""
-        items.append(f'<li>{name} <span class="count">{escape(intcomma(count))}{more}</span></li>')
-    return mark_safe("\n".join(items))  # every value escaped
+    chosen = search.filters.level
+    return _facet_items(
+        context["request"],
+        (
+            (level, count, escape(level.name), {"level": level.slug}, "+" if count > 10000 else "")
+            for level, count in search.level_facets
+        ),
+        chosen_pk=chosen.pk if chosen is not None else None,
+    )
 
 
 @register.simple_tag(takes_context=True)
 def subject_facet_items(context: template.Context, search: SearchResults) -> SafeString:
     """The subject facets' `<li>`s, each a link to the subject at its level (the chosen one named)."""
-    request, chosen = context["request"], search.filters.subject
+    chosen = search.filters.subject
+    return _facet_items(
+        context["request"],
+        (
+            (
+                subject,
+                count,
+                f"{escape(subject.level.name)} {escape(subject.name)}",
+                {"level": subject.level.slug, "subject": subject.slug},
+                "",
+            )
+            for subject, count in search.subject_facets
+        ),
+        chosen_pk=chosen.pk if chosen is not None else None,
+    )
+
+
+def _facet_items(
+    request: Any, facets: Iterable[tuple[Any, int, str, dict[str, str], str]], *, chosen_pk: Any
+) -> SafeString:
+    """`<li>`s of (item, count, escaped link text, the filters choosing it, a mark after the
+    count): the chosen item named by its own name, every other a link that chooses it."""
     items = []
-    for subject, count in search.subject_facets:
-        if chosen is not None and chosen.pk == subject.pk:
-            name = f'<strong aria-current="true">{escape(subject.name)}</strong>'
+    for item, count, label, choose, more in facets:
+        if chosen_pk is not None and chosen_pk == item.pk:
+            name = f'<strong aria-current="true">{escape(item.name)}</strong>'
         else:
-            address = query_string_with(request, level=subject.level.slug, subject=subject.slug, section="", page="")
-            name = f'<a href="{escape(address)}">{escape(subject.level.name)} {escape(subject.name)}</a>'
-        items.append(f'<li>{name} <span class="count">{escape(intcomma(count))}</span></li>')
+            address = query_string_with(
+                request, **{**choose, "subject": choose.get("subject", ""), "section": "", "page": ""}
+            )
+            name = f'<a href="{escape(address)}">{label}</a>'
+        items.append(f'<li>{name} <span class="count">{escape(intcomma(count))}{more}</span></li>')
     return mark_safe("\n".join(items))  # every value escaped
 
 
