@@ -178,4 +178,4 @@ def test_the_vector_cost_benchmark_times_both_ways_for_the_essays_asked(postgres
     cost = vector_cost(essays=2)
     assert cost["essays"] == 2
     assert cost["python_ms_per_essay"] > 0 and cost["plain_to_tsvector_ms_per_essay"] > 0
-    assert cost["server_s_at_160k_plain"] >= 0 and cost["server_s_at_160k_python"] >= 0
+    assert cost["literal_read_ms_per_essay"] > 0
