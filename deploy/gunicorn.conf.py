@@ -21,7 +21,8 @@ worker_class = "sync"  # nginx buffers slow clients, so a sync worker is never h
 timeout = int(os.environ.get("REDINK_WEB_TIMEOUT", "30"))
 graceful_timeout = 20  # on SIGTERM, requests in flight get this long to finish
 # A worker is replaced after this many requests (plus up to 10% jitter, so they do not all
-# restart together): any slow growth of memory stays bounded.
+# restart together): any slow growth of memory stays bounded. The new worker loads the
+# application, views and templates (redink/core/warmup.py) before it accepts a connection.
 max_requests = 5000
 max_requests_jitter = 500
 proc_name = "redink-web"
