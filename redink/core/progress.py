@@ -3,6 +3,11 @@
 The services report how many items are done so far (and, where it is learnt on the way, out of
 how many), while tqdm counts steps: `update` turns the one into the other, so no service needs
 to know about tqdm.
+
+tqdm starts a monitor thread with its first bar, even a disabled one. With that thread alive in
+the process that forks the index rebuild's workers, the rebuild of 20,000 essays on SQLite took
+50 s instead of 34 s (and 160,000 essays 328 s instead of 215 s), so these bars run without it:
+it only corrects how often a bar redraws when updates stall, which `mininterval` settles here.
 """
 
 from __future__ import annotations
@@ -12,10 +17,14 @@ from typing import TextIO
 from tqdm import tqdm
 
 
+class _Bar(tqdm):
+    monitor_interval = 0  # no monitor thread
+
+
 class ProgressBar:
     def __init__(self, *, total: int, label: str, stream: TextIO, enabled: bool = True, unit: str = "") -> None:
         interactive = stream.isatty()
-        self._bar = tqdm(
+        self._bar = _Bar(
             total=total or None,  # 0: not known yet
             desc=label,
             file=stream,
