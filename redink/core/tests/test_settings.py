@@ -31,3 +31,19 @@ def test_an_empty_variable_means_the_default(monkeypatch):
     monkeypatch.setenv("REDINK_PROBE_LIST", "a.example, ,b.example")
     assert env_bool("REDINK_PROBE_BOOL", False) is True
     assert env_list("REDINK_PROBE_LIST", []) == ["a.example", "b.example"]
+
+
+@pytest.mark.postgresql
+@pytest.mark.django_db
+def test_postgresql_keeps_a_repeated_statement_prepared():
+    """A page's queries are planned once per connection, not on every request."""
+    from redink.catalogue.models import Essay
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's prepared statements")
+    for _ in range(6):
+        list(Essay.objects.filter(slug="no-such-essay").values_list("pk", flat=True))
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        prepared = [row[0] for row in cursor.fetchall()]
+    assert any('"catalogue_essay"."slug" = $1' in statement for statement in prepared), prepared
