@@ -199,18 +199,17 @@ def _interleaved(
 
 
 def print_load(write: Callable[[str], Any], report: dict[str, Any]) -> None:
+    warm_up = report.get("warm_up")
+    if warm_up:
+        write(f"warm-up, not counted below: {warm_up['seconds']:g} s from a cold start")
+        _load_table(write, warm_up)
     load = report.get("load")
     if load:
         write(
             f"{report['database']}, {report['essays']:,} essays, {report['web_workers']} gunicorn workers: "
             f"asked {load['rate_asked']:g}/s for {load['seconds']:g} s, served {load['rate_served']:g}/s"
         )
-        write(f"{'kind':<10}{'requests':>9}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'max ms':>9}{'errors':>8}{'5xx':>6}")
-        for name, kind in [*load["by_kind"].items(), ("all", load["all"])]:
-            write(
-                f"{name:<10}{kind['requests']:>9}{kind['p50_ms']:>9}{kind['p95_ms']:>9}{kind['p99_ms']:>9}"
-                f"{kind['max_ms']:>9}{kind['errors']:>8}{kind['5xx']:>6}"
-            )
+        _load_table(write, load)
     ratios = report.get("ratios")
     if ratios:
         write(
@@ -229,3 +228,12 @@ def print_load(write: Callable[[str], Any], report: dict[str, Any]) -> None:
         write("the gunicorn worker's CPU time per request (mean ms):")
         for name, value in report["worker_cpu_ms"].items():
             write(f"  {name:<17}{value:>8.2f}")
+
+
+def _load_table(write: Callable[[str], Any], load: dict[str, Any]) -> None:
+    write(f"{'kind':<10}{'requests':>9}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'max ms':>9}{'errors':>8}{'5xx':>6}")
+    for name, kind in [*load["by_kind"].items(), ("all", load["all"])]:
+        write(
+            f"{name:<10}{kind['requests']:>9}{kind['p50_ms']:>9}{kind['p95_ms']:>9}{kind['p99_ms']:>9}"
+            f"{kind['max_ms']:>9}{kind['errors']:>8}{kind['5xx']:>6}"
+        )

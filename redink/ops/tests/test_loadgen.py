@@ -60,3 +60,26 @@ def test_every_failure_is_counted_by_kind_and_latency_runs_from_when_a_request_w
     assert result.server_errors == result.errors == result.kinds["broken"].errors
     # Two threads cannot keep up with the slow pages: the requests behind them wait, and say so.
     assert result.all_requests().percentile(99) > 200
+
+
+def test_a_warm_up_is_reported_apart_from_the_measured_run():
+    from redink.ops.bench import print_load
+    from redink.ops.loadgen import KindResult, LoadResult
+
+    def run(latencies: list[float], seconds: float) -> dict[str, object]:
+        kind = KindResult("essay", latencies_ms=latencies, statuses=Counter({200: len(latencies)}))
+        return LoadResult(rate=10, seconds=seconds, elapsed=seconds, kinds={"essay": kind}).summary()
+
+    report = {
+        "database": "postgresql",
+        "essays": 160000,
+        "web_workers": 2,
+        "warm_up": run([3000.0] * 10, 1),  # a cold start
+        "load": run([2.0] * 100, 10),
+    }
+    lines: list[str] = []
+    print_load(lines.append, report)
+    text = "\n".join(lines)
+    warm, measured = text.split("postgresql, 160,000 essays")
+    assert "warm-up, not counted below: 1 s" in warm and "3000.0" in warm
+    assert "3000.0" not in measured and "2.0" in measured

@@ -38,6 +38,12 @@ class Command(BaseCommand):
         parser.add_argument("--seconds", type=float, default=20.0, help="How long the mix runs (default 20).")
         parser.add_argument("--rate", type=float, default=200.0, help="Requests a second (default 200).")
         parser.add_argument("--threads", type=int, default=256, help="Client threads (connections) at most.")
+        parser.add_argument(
+            "--warm-seconds",
+            type=float,
+            default=0.0,
+            help="First run the same mix this long, reported apart: a site that has been serving (default 0).",
+        )
         parser.add_argument("--web-workers", type=int, default=2, help="gunicorn worker processes (default 2).")
         parser.add_argument("--http-port", type=int, default=8090)
         parser.add_argument("--web-port", type=int, default=8091)
@@ -67,6 +73,17 @@ class Command(BaseCommand):
                 loadgen.Kind("search", MIX["search"], paths.searches),
                 loadgen.Kind("member", MIX["member"], paths.essays, headers={"Cookie": cookie}, popular_first=True),
             ]
+            warm_up = None
+            if options["warm_seconds"] > 0:
+                self.stderr.write(f"Warm-up: the same mix for {options['warm_seconds']:g} s, reported apart …")
+                warm_up = loadgen.run_open_loop(
+                    stack.url,
+                    kinds,
+                    rate=options["rate"],
+                    seconds=options["warm_seconds"],
+                    threads=options["threads"],
+                    seed=2,
+                )
             self.stderr.write(f"Mix at {options['rate']:g} requests/s for {options['seconds']:g} s …")
             result = loadgen.run_open_loop(
                 stack.url, kinds, rate=options["rate"], seconds=options["seconds"], threads=options["threads"]
@@ -78,6 +95,8 @@ class Command(BaseCommand):
                 "mix": MIX,
                 "load": result.summary(),
             }
+            if warm_up is not None:
+                report["warm_up"] = warm_up.summary()
             if options["ratio_seconds"] and loadgen.wrk_available():
                 report["ratios"] = page_ratios(
                     stack, essay_path=paths.essays[0], cookie=cookie, seconds=options["ratio_seconds"]
@@ -87,8 +106,9 @@ class Command(BaseCommand):
         print_load(self.stdout.write, report)
         if options["json"]:
             options["json"].write_text(json.dumps(report, indent=2) + "\n")
-        if result.errors or result.server_errors:
-            raise CommandError(f"{result.errors} requests failed ({result.server_errors} with a 5xx): see above.")
+        for run in (warm_up, result):
+            if run is not None and (run.errors or run.server_errors):
+                raise CommandError(f"{run.errors} requests failed ({run.server_errors} with a 5xx): see above.")
 
 
 def _fill_library(essays: int, *, out: Any) -> None:
