@@ -18,7 +18,7 @@ from importlib import import_module
 from pathlib import Path
 
 from django.conf import settings
-from django.template import Engine, TemplateDoesNotExist, TemplateSyntaxError, engines
+from django.template import Engine, TemplateDoesNotExist, TemplateSyntaxError
 from django.urls import get_resolver
 from django.utils import formats
 from django.utils.module_loading import import_string
@@ -38,8 +38,8 @@ def warm() -> int:
     """Import every view and what a page loads on first use, and compile every project
     template; the number of templates compiled."""
     get_resolver().url_patterns  # noqa: B018 - the import of every URLconf and view module
-    engine = engines["django"]
-    Engine.get_default().template_context_processors  # noqa: B018 - imports them
+    engine = Engine.get_default()
+    engine.template_context_processors  # noqa: B018 - imports them
     for dotted in (settings.MESSAGE_STORAGE, settings.SESSION_SERIALIZER, settings.ACCOUNT_ADAPTER):
         import_string(dotted)
     formats.get_format_modules(settings.LANGUAGE_CODE)

@@ -57,7 +57,7 @@ def level_facet_items(context: template.Context, search: SearchResults) -> SafeS
     return _facet_items(
         context["request"],
         (
-            (level, count, escape(level.name), {"level": level.slug}, "+" if count > 10000 else "")
+            (level, count, escape(level.name), {"level": level.slug, "subject": ""}, "+" if count > 10000 else "")
             for level, count in search.level_facets
         ),
         chosen_pk=chosen.pk if chosen is not None else None,
@@ -94,9 +94,7 @@ def _facet_items(
         if chosen_pk is not None and chosen_pk == item.pk:
             name = f'<strong aria-current="true">{escape(item.name)}</strong>'
         else:
-            address = query_string_with(
-                request, **{**choose, "subject": choose.get("subject", ""), "section": "", "page": ""}
-            )
+            address = query_string_with(request, **choose, section="", page="")
             name = f'<a href="{escape(address)}">{label}</a>'
         items.append(f'<li>{name} <span class="count">{escape(intcomma(count))}{more}</span></li>')
     return mark_safe("\n".join(items))  # every value escaped
