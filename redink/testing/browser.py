@@ -15,7 +15,7 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
@@ -133,18 +133,26 @@ def browser_context(chromium_browser: Browser, live_server: Any) -> Iterator[Cal
 
 
 class _CountingApp:
-    """The live server's WSGI application, counting the requests it is still answering."""
+    """The live server's WSGI application, counting the requests it is still answering.
 
-    def __init__(self, app: Callable[..., Any]) -> None:
+    On SQLite the server's threads share the test's one in-memory connection, so it answers one
+    request at a time. Two at once (a page's search while the page it left sends its reading
+    beacon) interleaved their transactions on that connection: one's `atomic` popped the other's
+    block, and the connection was left thinking it was inside a transaction, so nothing queued
+    to run on commit (processing the next upload) ever ran."""
+
+    def __init__(self, app: Callable[..., Any], *, one_at_a_time: bool) -> None:
         self.app = app
         self.busy = 0
         self.changed = threading.Condition()
+        self.turn: AbstractContextManager[Any] = threading.Lock() if one_at_a_time else nullcontext()
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
         with self.changed:
             self.busy += 1
         try:
-            return self.app(environ, start_response)
+            with self.turn:
+                return self.app(environ, start_response)
         finally:
             with self.changed:
                 self.busy -= 1
@@ -178,7 +186,9 @@ def _requests_in_flight(live_server: Any) -> _CountingApp:
     httpd = live_server.thread.httpd
     app = httpd.get_app()
     if not isinstance(app, _CountingApp):
-        app = _CountingApp(app)
+        from django.db import connection
+
+        app = _CountingApp(app, one_at_a_time=connection.vendor == "sqlite")
         httpd.set_app(app)
     return app
 
