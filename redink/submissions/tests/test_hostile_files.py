@@ -8,13 +8,16 @@ limit each upload must end within a few seconds."""
 
 from __future__ import annotations
 
+import io
 import subprocess
 import time
+import zipfile
 from pathlib import Path
 
 import pytest
 from django.urls import reverse
 
+from redink.submissions.extract import ExtractionError, extract_document
 from redink.submissions.models import ImportRecord, Submission
 from redink.submissions.testing import documents
 
@@ -64,6 +67,42 @@ def test_deeply_nested_markup_is_refused_before_parsing(fmt, settings, contribut
     assert submission.status == Submission.Status.FAILED
     assert submission.failure_code == "too_deep"
     assert "nests its parts more than 200 levels deep" in submission.failure_message
+
+
+def _renamed(archive: bytes, old: str, new: str) -> bytes:
+    """A copy of a .docx with one part under another name, and the package's lists saying so."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(archive)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            content = source.read(info)
+            if info.filename.endswith(".rels") or info.filename == "[Content_Types].xml":
+                content = content.replace(old.encode(), new.encode())
+            target.writestr(f"word/{new}" if info.filename == f"word/{old}" else info.filename, content)
+    return out.getvalue()
+
+
+def test_a_deep_part_of_a_docx_is_refused_whatever_it_is_called(originals):
+    """The parts to check are found by their content type, as python-docx finds them: a header
+    that nests 10,000 deep is refused under another name too."""
+    plain = documents.make_docx("My essay", originals[0].paragraphs)
+    deep = b'<w:hdr xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">' + b"<w:sdt>" * 10_000
+    deep += b"</w:sdt>" * 10_000 + b"</w:hdr>"
+    renamed = _renamed(documents.with_member(plain, "word/header1.xml", deep), "header1.xml", "page-top.xml")
+    assert "word/page-top.xml" in zipfile.ZipFile(io.BytesIO(renamed)).namelist()
+    with pytest.raises(ExtractionError) as refused:
+        extract_document(data=renamed, filename="essay.docx")
+    assert refused.value.code == "too_deep"
+
+
+def test_a_docx_part_word_keeps_for_itself_is_not_read_so_not_refused(originals):
+    """Word's stylesWithEffects.xml is no part python-docx reads: however it nests, the essay is taken."""
+    paragraphs = originals[0].paragraphs
+    plain = documents.make_docx("My essay", paragraphs)
+    deep = b'<?xml version="1.0"?><w:styles xmlns:w="urn:x">' + b"<w:a>" * 500 + b"</w:a>" * 500 + b"</w:styles>"
+    extracted = extract_document(
+        data=documents.with_member(plain, "word/stylesWithEffects.xml", deep), filename="e.docx"
+    )
+    assert extracted.paragraphs[1:] == tuple(paragraphs)
 
 
 def test_ordinary_nesting_is_not_refused(contributor, section, originals):
