@@ -58,8 +58,11 @@ class Suggestions:
             # probe, where asking the full-text index costs a pass over the essays holding it.
             cursor.execute("SELECT word FROM search_words WHERE word = ANY(%s) AND df > 0", [sorted(asked)])
             known = {row[0] for row in cursor.fetchall()}
+        unseen = asked - known
+        if not unseen:
+            return known  # the usual case: no transaction to open for the planner's setting
         with through_gin_indexes() as cursor:
-            for word in asked - known:
+            for word in unseen:
                 # A stop word makes an empty tsquery, which matches nothing: it is known (it is
                 # simply not indexed).
                 cursor.execute(
