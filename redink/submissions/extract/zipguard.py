@@ -88,11 +88,14 @@ def _parsed_by_python_docx(
     check(listing)
     types = etree.fromstring(archive.read(listing), parser=_PARSER)
     by_extension = {d.get("Extension", "").lower(): d.get("ContentType") for d in types.iter(f"{{{_CT}}}Default")}
-    by_name = {o.get("PartName", "").lstrip("/"): o.get("ContentType") for o in types.iter(f"{{{_CT}}}Override")}
+    by_name = {
+        o.get("PartName", "").lstrip("/").lower(): o.get("ContentType") for o in types.iter(f"{{{_CT}}}Override")
+    }
     parsed = frozenset(PartFactory.part_type_for)
 
     def parsed_part(name: str) -> bool:
-        kind = by_name.get(name) or by_extension.get(name.rsplit(".", 1)[-1].lower())
+        # Part names and extensions match whatever their case, as python-docx matches them.
+        kind = by_name.get(name.lower()) or by_extension.get(name.rsplit(".", 1)[-1].lower())
         return name.endswith(".rels") or kind in parsed
 
     return [m for m in members if m is not listing and parsed_part(m.filename)]
