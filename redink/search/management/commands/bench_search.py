@@ -59,8 +59,11 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         # The rate limits still count every request (their cost is part of the page's), but
-        # never stop the log replaying as fast as it can.
-        with override_settings(REDINK_SEARCHES_PER_MINUTE=10**9, REDINK_SUGGESTIONS_PER_MINUTE=10**9):
+        # never stop the log replaying as fast as it can. As in production, and as the other
+        # benchmarks measure: demo mode (DEBUG) records every query, which cost a search on
+        # PostgreSQL about 2.4 ms of formatting its SQL.
+        limits = {"REDINK_SEARCHES_PER_MINUTE": 10**9, "REDINK_SUGGESTIONS_PER_MINUTE": 10**9}
+        with override_settings(DEBUG=False, **limits):
             self._bench(**options)
 
     def _bench(self, **options: Any) -> None:
