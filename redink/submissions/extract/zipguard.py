@@ -19,7 +19,7 @@ from lxml import etree
 
 from . import messages
 from .base import ExtractionError, Limits, human_size
-from .depth import xml_depth
+from .depth import xml_deeper_than
 
 # What Python's zipfile raises on a damaged archive: bad structure, bad deflate data, a compression
 # method it does not know, a member that is encrypted.
@@ -64,7 +64,7 @@ def _check_depth(archive: zipfile.ZipFile, *, members: list[zipfile.ZipInfo], fo
     The sizes were checked first, so unpacking the parts is bounded."""
 
     def check(member: zipfile.ZipInfo) -> None:
-        if xml_depth(archive.read(member)) > limits.max_depth:
+        if xml_deeper_than(archive.read(member), limits.max_depth):
             raise messages.too_deep(format=format, limit=limits.max_depth)
 
     xml = [m for m in members if m.filename.endswith((".xml", ".rels"))]

@@ -19,6 +19,7 @@ from django.urls import reverse
 
 from redink.submissions.extract import ExtractionError, extract_document
 from redink.submissions.models import ImportRecord, Submission
+from redink.submissions.services import processing  # noqa: F401 - loaded, as in a worker that has run a task
 from redink.submissions.testing import documents
 
 from .helpers import upload_file
@@ -107,6 +108,33 @@ def test_a_docx_part_word_keeps_for_itself_is_not_read_so_not_refused(originals)
         data=documents.with_member(plain, "word/stylesWithEffects.xml", deep), filename="e.docx"
     )
     assert extracted.paragraphs[1:] == tuple(paragraphs)
+
+
+@pytest.mark.parametrize("fmt", ["docx", "odt"])
+def test_the_depth_limit_holds_exactly_whether_the_part_has_few_tags_or_many(fmt, settings, originals):
+    """201 levels are refused and 200 taken, in a part holding only those tags (which the check
+    answers by counting them) and in one where they sit among thousands of shallow ones."""
+    settings.REDINK_EXTRACT_MAX_DEPTH = 200
+    paragraphs = originals[0].paragraphs
+    plain = (documents.make_docx if fmt == "docx" else documents.make_odt)("My essay", paragraphs)
+    if fmt == "docx":
+        part, root = "word/header1.xml", b"w:hdr"
+        declared = b' xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    else:
+        part, root = "meta.xml", b"office:document-meta"
+        declared = b' xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"'
+
+    def nested(levels: int, shallow: int) -> bytes:
+        inner = levels - 1  # the root is the first level
+        opened = b"<" + root + declared + b">"
+        return opened + b"<a/>" * shallow + b"<b>" * inner + b"</b>" * inner + b"</" + root + b">"
+
+    for shallow in (0, 5_000):
+        taken = extract_document(data=documents.with_member(plain, part, nested(200, shallow)), filename=f"e.{fmt}")
+        assert taken.paragraphs[-1] == paragraphs[-1]
+        with pytest.raises(ExtractionError) as refused:
+            extract_document(data=documents.with_member(plain, part, nested(201, shallow)), filename=f"e.{fmt}")
+        assert refused.value.code == "too_deep"
 
 
 def test_ordinary_nesting_is_not_refused(contributor, section, originals):
