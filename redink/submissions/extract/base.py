@@ -9,8 +9,11 @@ from django.conf import settings
 
 # Control characters other than tab and newline become spaces; invisible characters (zero-width
 # spaces and joiners, byte-order marks, soft hyphens) are dropped.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
-_INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad]")
+_CONTROL_CHARS = r"\x00-\x08\x0b-\x1f\x7f"
+_INVISIBLE_CHARS = r"\u200b-\u200d\u2060\ufeff\u00ad"
+_CONTROL = re.compile(f"[{_CONTROL_CHARS}]")
+_INVISIBLE = re.compile(f"[{_INVISIBLE_CHARS}]")
+_EITHER = re.compile(f"[{_CONTROL_CHARS}{_INVISIBLE_CHARS}]")
 
 
 @dataclass(frozen=True)
@@ -64,9 +67,13 @@ class Limits:
 
 def clean_paragraphs(blocks: list[str]) -> tuple[str, ...]:
     """Single-spaced paragraphs, empties dropped; control characters (other than spacing) removed."""
+    # Most documents hold neither: one search over the whole text spares two substitutions a
+    # paragraph (a fifth of the cleaning; newlines, which join them here, are neither).
+    if _EITHER.search("\n".join(blocks)):
+        blocks = [_CONTROL.sub(" ", _INVISIBLE.sub("", block)) for block in blocks]
     out = []
     for block in blocks:
-        text = " ".join(_CONTROL.sub(" ", _INVISIBLE.sub("", block)).split())
+        text = " ".join(block.split())
         if text:
             out.append(text)
     return tuple(out)

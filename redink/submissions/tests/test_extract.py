@@ -48,6 +48,28 @@ def test_every_format_gives_its_paragraphs_and_title_without_headers_or_footers(
     assert HEADER not in extracted.text and FOOTER not in extracted.text
 
 
+@pytest.mark.parametrize("fmt", ["docx", "odt", "html", "md", "txt"])
+def test_invisible_characters_are_dropped_and_control_characters_are_spaces(fmt, paragraphs):
+    # A zero-width space and a soft hyphen copied in from the web would split a word for search
+    # and the duplicate check; a bell or form feed pasted into a text file would show as a box.
+    odd = ["The Cold\u200b War was inter\u00adnational.", "Words\ufeff kept apart only by a\u2060 joiner."]
+    if fmt in {"txt", "md"}:  # no XML format can hold these
+        odd.append("A bell\x07between words and\x0ca form feed.")
+    extracted = extract(MAKERS[fmt](TITLE, [*odd, *paragraphs]), f"essay.{fmt}")
+    cleaned = ["The Cold War was international.", "Words kept apart only by a joiner."]
+    if fmt in {"txt", "md"}:
+        cleaned.append("A bell between words and a form feed.")
+    assert list(extracted.paragraphs) == [TITLE, *cleaned, *paragraphs]
+
+
+def test_an_odt_damaged_after_its_first_bytes_is_refused_as_damaged(paragraphs):
+    # Its first member still names it an OpenDocument text, but its zip directory is gone.
+    with pytest.raises(ExtractionError) as problem:
+        extract(make_odt(TITLE, paragraphs)[:2000], "essay.odt")
+    assert problem.value.code == "corrupt"
+    assert "This OpenDocument (.odt) file is damaged or incomplete" in problem.value.message
+
+
 def test_pdf_pages_numbers_and_running_headers_are_dropped_and_paragraphs_cross_pages(paragraphs):
     data = make_pdf(TITLE, paragraphs)
     from pypdf import PdfReader
