@@ -231,8 +231,9 @@ class Stack:
         return started
 
     def prepare_database(self, env: Mapping[str, str], *, load_demo: bool = False) -> None:
-        """Create the PostgreSQL database if missing, migrate, collect static files and, with
-        `load_demo`, load the demo essays into an empty library."""
+        """Create the PostgreSQL database if missing, migrate, collect static files, with
+        `load_demo` load the demo essays into an empty library, and read the tables into the
+        machine's cache (`warm_database`)."""
         ensure_database(self.database_url)
         # One process for all of it: each start of Django costs seconds.
         steps = [
@@ -248,6 +249,8 @@ class Stack:
                 "from redink.catalogue.models import Essay",
                 "if not Essay.objects.exists(): call_command('load_demo', essays_only=True)",
             ]
+        # Last: the tables read into the machine's cache before the first request (redink.ops.warm).
+        steps.append("call_command('warm_database')")
         try:
             self.manage("shell", "-c", "\n".join(steps), env=env)
         except StackError as exc:
