@@ -78,6 +78,10 @@ SETTLE_SECONDS = 1.0
 _Ready: TypeAlias = Callable[[], bool] | None
 
 
+# How the preparing process marks what `warm_database` said, among migrate's own lines.
+WARMED = "warm_database: "
+
+
 class StackError(RuntimeError):
     """The stack could not be started (the message says which process and where its log is)."""
 
@@ -112,6 +116,8 @@ class Stack:
     services: Sequence[str] = SERVICES
     nginx_workers: int = 1
     python: str = sys.executable
+    # What `warm_database` said when `up` last prepared the database (printed by `prod-up`).
+    warmed: str = field(default="", init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.run_dir = Path(self.run_dir).resolve()
@@ -250,11 +256,12 @@ class Stack:
                 "if not Essay.objects.exists(): call_command('load_demo', essays_only=True)",
             ]
         # Last: the tables read into the machine's cache before the first request (redink.ops.warm).
-        steps.append("call_command('warm_database')")
+        steps += ["from redink.ops.warm import warm_database", f"print({WARMED!r} + warm_database().summary())"]
         try:
-            self.manage("shell", "-c", "\n".join(steps), env=env)
+            output = self.manage("shell", "-c", "\n".join(steps), env=env)
         except StackError as exc:
             raise StackError(f"preparing the database and static files failed: {exc}") from exc
+        self.warmed = next((line.removeprefix(WARMED) for line in output.splitlines() if line.startswith(WARMED)), "")
 
     def manage(self, *args: str, env: Mapping[str, str] | None = None) -> str:
         """Run one `manage.py` command with the stack's settings; its output, or StackError."""
@@ -609,6 +616,8 @@ def _up(stack: Stack, *, load_demo: bool) -> int:
     if not started:
         print(f"Already running at {stack.url}/ (`make prod-down` stops it).")
         return 0
+    if stack.warmed:
+        print(f"  {stack.warmed}")
     for process in started:
         print(f"  {process.name:<10} pid {process.pid:<8} log {process.log}")
     print(f"Serving {stack.url}/ through nginx (gunicorn on {stack.web_url}, {stack.web_workers} workers).")
