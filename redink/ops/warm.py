@@ -18,10 +18,11 @@ where it cannot be created nothing is read and the reason is given). SQLite read
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from django.db import DatabaseError, connection, transaction
+from django.db.backends.sqlite3.creation import DatabaseCreation
 
 CHUNK = 1 << 20  # SQLite's file is read in pieces of 1 MiB
 
@@ -32,19 +33,22 @@ class Warmed:
     bytes_read: int
     seconds: float
     skipped_because: str = ""  # why nothing was read, when nothing could be
+    parts: tuple[str, str] = ("table or index", "tables and indexes")  # what `relations` names: one, several
 
     def summary(self) -> str:
         if self.skipped_because:
             return f"Nothing read: {self.skipped_because}"
         megabytes = self.bytes_read / (1 << 20)
         return (
-            f"Read {megabytes:,.0f} MB of {len(self.relations):,} tables and indexes into the "
+            f"Read {megabytes:,.0f} MB of {len(self.relations):,} {self.parts[len(self.relations) != 1]} into the "
             f"operating system's cache in {self.seconds:.1f} s."
         )
 
 
-# The site's tables (not the skipped ones), each with its TOAST table, and every index of both.
-_RELATIONS = """
+# The site's tables (not the skipped ones), each with its TOAST table, and every index of both,
+# each read through the operating system ('read'), whose cache is most of the memory; PostgreSQL's
+# own buffers fill from it within the first seconds of requests. A row per relation: its bytes.
+_WARM = """
 WITH tables AS (
     SELECT c.oid, c.reltoastrelid
     FROM pg_class c
@@ -56,7 +60,8 @@ WITH tables AS (
     UNION ALL SELECT reltoastrelid FROM tables WHERE reltoastrelid <> 0
     UNION ALL SELECT i.indexrelid FROM pg_index i JOIN tables t ON i.indrelid IN (t.oid, t.reltoastrelid)
 )
-SELECT relation::regclass::text AS name, relation FROM relations ORDER BY 2
+SELECT relation::regclass::text, pg_prewarm(relation, 'read') * current_setting('block_size')::bigint
+FROM relations ORDER BY relation
 """
 
 
@@ -71,13 +76,15 @@ def warm_database() -> Warmed:
     """Read the site's tables into the operating system's cache (see the module's text)."""
     started = time.perf_counter()
     if connection.vendor == "postgresql":
-        return _warm_postgresql(started)
-    if connection.vendor == "sqlite":
-        return _warm_sqlite(started)
-    return Warmed((), 0, 0.0, skipped_because=f"{connection.vendor} is not a database Redink runs on.")
+        warmed = _warm_postgresql()
+    elif connection.vendor == "sqlite":
+        warmed = _warm_sqlite()
+    else:
+        return Warmed((), 0, 0.0, skipped_because=f"{connection.vendor} is not a database Redink runs on.")
+    return warmed if warmed.skipped_because else replace(warmed, seconds=time.perf_counter() - started)
 
 
-def _warm_postgresql(started: float) -> Warmed:
+def _warm_postgresql() -> Warmed:
     try:
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute("CREATE EXTENSION IF NOT EXISTS pg_prewarm")
@@ -94,27 +101,19 @@ def _warm_postgresql(started: float) -> Warmed:
             ),
         )
     with connection.cursor() as cursor:
-        cursor.execute(_RELATIONS, [list(skipped_tables())])
-        relations = cursor.fetchall()
-        cursor.execute("SELECT current_setting('block_size')::int")
-        block_size = cursor.fetchone()[0]
-        blocks = 0
-        for _, oid in relations:
-            # 'read': through the operating system, whose cache is most of the memory; PostgreSQL's
-            # own buffers fill from it within the first seconds of requests.
-            cursor.execute("SELECT pg_prewarm(%s::oid, 'read')", [oid])
-            blocks += cursor.fetchone()[0]
-    return Warmed(tuple(name for name, _ in relations), blocks * block_size, time.perf_counter() - started)
+        cursor.execute(_WARM, [list(skipped_tables())])
+        read = cursor.fetchall()
+    return Warmed(tuple(name for name, _ in read), sum(size for _, size in read), 0.0)
 
 
-def _warm_sqlite(started: float) -> Warmed:
-    name = str(connection.settings_dict["NAME"])
-    if name == ":memory:" or "mode=memory" in name or not Path(name).is_file():
+def _warm_sqlite() -> Warmed:
+    name = connection.settings_dict["NAME"]
+    if DatabaseCreation.is_in_memory_db(name):
         return Warmed((), 0, 0.0, skipped_because="the database is in memory.")
-    return read_sqlite_files(Path(name), started=started)
+    return read_sqlite_files(Path(name))
 
 
-def read_sqlite_files(path: Path, *, started: float) -> Warmed:
+def read_sqlite_files(path: Path) -> Warmed:
     """Read the SQLite database at `path` and its write-ahead log, if it has one."""
     total = 0
     files = [candidate for candidate in (path, path.with_name(f"{path.name}-wal")) if candidate.is_file()]
@@ -122,4 +121,4 @@ def read_sqlite_files(path: Path, *, started: float) -> Warmed:
         with file.open("rb") as handle:
             while chunk := handle.read(CHUNK):
                 total += len(chunk)
-    return Warmed(tuple(file.name for file in files), total, time.perf_counter() - started)
+    return Warmed(tuple(file.name for file in files), total, 0.0, parts=("database file", "database files"))

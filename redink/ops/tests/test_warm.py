@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import io
 import sqlite3
-import time
 from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from django.db.backends.sqlite3.creation import DatabaseCreation
 
 from redink.ops.warm import read_sqlite_files, skipped_tables, warm_database
 from redink.testing import factories
@@ -97,18 +97,18 @@ def test_sqlite_reads_the_database_file_and_its_write_ahead_log(tmp_path: Path):
     wal = path.with_name(path.name + "-wal")
     assert wal.stat().st_size > 0
 
-    warmed = read_sqlite_files(path, started=time.perf_counter())
+    warmed = read_sqlite_files(path)
 
     assert warmed.relations == (path.name, wal.name)
     assert warmed.bytes_read == path.stat().st_size + wal.stat().st_size
+    assert " of 2 database files " in warmed.summary()
     database.close()
 
 
 def test_an_in_memory_sqlite_database_has_nothing_to_read():
     if connection.vendor != "sqlite":
         pytest.skip("SQLite's test database")
-    name = str(connection.settings_dict["NAME"])
-    if Path(name).is_file():
+    if not DatabaseCreation.is_in_memory_db(connection.settings_dict["NAME"]):
         pytest.skip("this run's test database is a file")
     warmed = warm_database()
     assert warmed.bytes_read == 0 and "in memory" in warmed.skipped_because
